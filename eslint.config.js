@@ -1,0 +1,61 @@
+// Lint rules, including the import boundaries of ARCHITECTURE.md:
+//   protocols/<p>  may import core/, store *interfaces* and gateways interfaces, never another protocol
+//                  nor a concrete store engine (store/sqlite, store/postgres);
+//   core/          never imports a protocol, the CLI or a concrete store engine or gateway.
+// The rules match on the import string with regular expressions so relative paths are caught too.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const PROTOCOLS = ['smtp', 'imap', 'jmap', 'dav', 'ldap', 'http'];
+const ENGINE = { regex: '(^|/)store/(sqlite|postgres)(/|$)', message: 'Concrete store engines are chosen in the composition root only; import the Store interface.' };
+
+const protocolBoundaries = PROTOCOLS.map((p) => ({
+  files: [`src/protocols/${p}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        ENGINE,
+        { regex: `(^|/)(${PROTOCOLS.filter((o) => o !== p).join('|')})(/|$)`, message: 'A protocol never imports another protocol: share the logic through core/.' },
+        { regex: '(^|/)cli(/|$)', message: 'Protocols do not import the CLI.' },
+      ],
+    }],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'web/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'max-lines': ['error', { max: 800, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ENGINE,
+          { regex: '(^|/)protocols(/|$)', message: 'core/ must not depend on a protocol.' },
+          { regex: '(^|/)cli(/|$)', message: 'core/ must not depend on the CLI.' },
+          { regex: '(^|/)gateways/[^/]+/', message: 'core/ imports gateway interfaces (gateways/types) only.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '(^|/)protocols(/|$)', message: 'The store must not depend on a protocol.' },
+          { regex: '(^|/)cli(/|$)', message: 'The store must not depend on the CLI.' },
+        ],
+      }],
+    },
+  },
+  ...protocolBoundaries,
+);
