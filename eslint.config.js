@@ -16,7 +16,7 @@ const protocolBoundaries = PROTOCOLS.map((p) => ({
       patterns: [
         ENGINE,
         { regex: `(^|/)(${PROTOCOLS.filter((o) => o !== p).join('|')})(/|$)`, message: 'A protocol never imports another protocol: share the logic through core/.' },
-        { regex: '(^|/)cli(/|$)', message: 'Protocols do not import the CLI.' },
+        { regex: '(^|/)(cli|app)(/|$)', message: 'Protocols do not import the CLI or the composition root.' },
       ],
     }],
   },
@@ -40,7 +40,7 @@ export default tseslint.config(
         patterns: [
           ENGINE,
           { regex: '(^|/)protocols(/|$)', message: 'core/ must not depend on a protocol.' },
-          { regex: '(^|/)cli(/|$)', message: 'core/ must not depend on the CLI.' },
+          { regex: '(^|/)(cli|app)(/|$)', message: 'core/ must not depend on the CLI or the composition root.' },
           { regex: '(^|/)gateways/[^/]+/', message: 'core/ imports gateway interfaces (gateways/types) only.' },
         ],
       }],
@@ -52,7 +52,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { regex: '(^|/)protocols(/|$)', message: 'The store must not depend on a protocol.' },
-          { regex: '(^|/)cli(/|$)', message: 'The store must not depend on the CLI.' },
+          { regex: '(^|/)(cli|app)(/|$)', message: 'The store must not depend on the CLI or the composition root.' },
+          { regex: '(^|/)core(/|$)', message: 'The store knows rows, not domain rules: core/ depends on the store, not the reverse.' },
         ],
       }],
     },

@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ensurePeers } from './peers.mjs';
 
 function collect(dir) {
   const out = [];
@@ -15,6 +16,7 @@ function collect(dir) {
   return out;
 }
 
+ensurePeers();
 const filter = process.argv.slice(2);
 let files = collect('dist/test').sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));

@@ -1,0 +1,90 @@
+/**
+ * `wardpost serve`: every service in one process. Prepares the data folder and certificate,
+ * opens the store (running migrations), creates the first national administrator, starts every
+ * listener and prints where everything is. SIGTERM/SIGINT drain and close everything cleanly.
+ */
+import { pino, type Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { createHttpServer } from '../protocols/http/http-server.js';
+import { bootstrapNationalAdmin, ensureDataDir, ensureTlsCertificate } from './bootstrap.js';
+import { createMetrics } from './metrics.js';
+import { openPlatform, type Platform } from './platform.js';
+
+export interface RunningServer {
+  platform: Platform;
+  urls: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  ensureDataDir(config);
+  await ensureTlsCertificate(config);
+  const platform = await openPlatform(config);
+  const boot = await bootstrapNationalAdmin(platform);
+  const metrics = createMetrics(platform);
+
+  const http = createHttpServer({
+    logger,
+    metrics,
+    health: async () => {
+      await platform.store.ping();
+      if (!http.server.listening) throw new Error('http listener down');
+      return { store: 'ok', http: 'ok' };
+    },
+  });
+  await http.listen({ host: config.bind, port: config.ports.http });
+  const httpPort = (http.server.address() as { port: number }).port;
+
+  const host = config.bind.includes(':') ? `[${config.bind}]` : config.bind;
+  const urls = {
+    webmail: `http://${host}:${httpPort}/`,
+    admin: `http://${host}:${httpPort}/admin/`,
+    health: `http://${host}:${httpPort}/healthz`,
+    metrics: `http://${host}:${httpPort}/metrics`,
+  };
+  const banner = [
+    `Wardpost is running (${platform.store.engine} store, data in ${config.dataDir})`,
+    ...Object.entries(urls).map(([k, v]) => `  ${k.padEnd(8)} ${v}`),
+    `  national domain ${config.nationalDomain}, host name ${config.hostname}`,
+    `  TLS certificate ${config.tls.certFile}${config.tls.generated ? ' (self-signed)' : ''}`,
+  ];
+  if (boot.oneTimePassword) {
+    banner.push(
+      '',
+      `  First start: national administrator created.`,
+      `    address:  ${boot.adminAddress}`,
+      `    one-time password (shown once, must be changed at first sign-in): ${boot.oneTimePassword}`,
+    );
+  }
+  process.stdout.write(`${banner.join('\n')}\n`);
+  logger.info({ urls, engine: platform.store.engine }, 'wardpost started');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down: closing listeners, draining, closing the store');
+      await http.close();
+      await platform.close();
+    })();
+    return stopping;
+  };
+  return { platform, urls, stop };
+}
+
+/** Runs until SIGTERM or SIGINT, then shuts down and exits 0. */
+export async function serveForever(config: Config): Promise<void> {
+  const logger = pino({ level: config.logLevel });
+  const server = await startServer(config, logger);
+  const onSignal = (sig: string) => {
+    logger.info({ signal: sig }, 'signal received');
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+}

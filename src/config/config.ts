@@ -1,0 +1,106 @@
+/**
+ * Configuration: the only reader of process.env. Every variable of CONTRACT.md is parsed and
+ * validated here; a bad value stops start-up with a message naming the variable and what it accepts.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = (name: string, dflt: number) =>
+  z.coerce
+    .number({ error: `${name} must be a TCP port number (0-65535)` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must be between 0 and 65535`)
+    .max(65535, `${name} must be between 0 and 65535`)
+    .default(dflt);
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'must be a DNS host name such as mail.example.org');
+
+const EnvSchema = z.object({
+  WARDPOST_DATA_DIR: z.string().min(1).default('./data'),
+  WARDPOST_DATABASE_URL: z
+    .string()
+    .refine((v) => v === '' || /^(postgres|postgresql):\/\//.test(v) || /^sqlite:/.test(v), 'must be a postgres://... URL or sqlite:PATH')
+    .optional(),
+  WARDPOST_NATIONAL_DOMAIN: hostname.default('wardpost.test'),
+  WARDPOST_HOSTNAME: hostname.default('localhost'),
+  WARDPOST_BIND: z.string().refine((v) => /^[0-9a-f:.]+$/i.test(v) || v === 'localhost', 'must be an IP address such as 127.0.0.1 or ::').default('127.0.0.1'),
+  WARDPOST_SMTP_PORT: port('WARDPOST_SMTP_PORT', 2525),
+  WARDPOST_SUBMISSION_PORT: port('WARDPOST_SUBMISSION_PORT', 5587),
+  WARDPOST_SUBMISSIONS_PORT: port('WARDPOST_SUBMISSIONS_PORT', 5465),
+  WARDPOST_IMAP_PORT: port('WARDPOST_IMAP_PORT', 1143),
+  WARDPOST_IMAPS_PORT: port('WARDPOST_IMAPS_PORT', 1993),
+  WARDPOST_HTTP_PORT: port('WARDPOST_HTTP_PORT', 8080),
+  WARDPOST_LDAP_PORT: port('WARDPOST_LDAP_PORT', 1389),
+  WARDPOST_TLS_CERT: z.string().optional(),
+  WARDPOST_TLS_KEY: z.string().optional(),
+  WARDPOST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  nationalDomain: string;
+  hostname: string;
+  bind: string;
+  ports: { smtp: number; submission: number; submissions: number; imap: number; imaps: number; http: number; ldap: number };
+  tls: { certFile: string; keyFile: string; generated: boolean };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Raised when the environment holds a value Wardpost cannot use; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment (defaults per CONTRACT.md). Throws ConfigError naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty strings as unset, as shells make it easy to export an empty variable.
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') cleaned[key] = v;
+  }
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`invalid ${name}=${JSON.stringify(cleaned[name] ?? '')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.WARDPOST_DATA_DIR);
+  if ((e.WARDPOST_TLS_CERT === undefined) !== (e.WARDPOST_TLS_KEY === undefined)) {
+    throw new ConfigError('invalid WARDPOST_TLS_CERT/WARDPOST_TLS_KEY: set both (PEM file paths) or neither (a self-signed pair is generated)');
+  }
+  const url = e.WARDPOST_DATABASE_URL;
+  const database: Config['database'] =
+    url && /^postgres/.test(url)
+      ? { kind: 'postgres', url }
+      : { kind: 'sqlite', file: url ? path.resolve(url.replace(/^sqlite:/, '')) : path.join(dataDir, 'wardpost.sqlite') };
+  return {
+    dataDir,
+    database,
+    nationalDomain: e.WARDPOST_NATIONAL_DOMAIN.toLowerCase(),
+    hostname: e.WARDPOST_HOSTNAME.toLowerCase(),
+    bind: e.WARDPOST_BIND,
+    ports: {
+      smtp: e.WARDPOST_SMTP_PORT,
+      submission: e.WARDPOST_SUBMISSION_PORT,
+      submissions: e.WARDPOST_SUBMISSIONS_PORT,
+      imap: e.WARDPOST_IMAP_PORT,
+      imaps: e.WARDPOST_IMAPS_PORT,
+      http: e.WARDPOST_HTTP_PORT,
+      ldap: e.WARDPOST_LDAP_PORT,
+    },
+    tls: {
+      certFile: e.WARDPOST_TLS_CERT ?? path.join(dataDir, 'tls', 'cert.pem'),
+      keyFile: e.WARDPOST_TLS_KEY ?? path.join(dataDir, 'tls', 'key.pem'),
+      generated: e.WARDPOST_TLS_CERT === undefined,
+    },
+    logLevel: e.WARDPOST_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * Accounts of staff: creation (with the default folders and a national address), passwords,
+ * suspension, look-up and sign-in. Every change writes an audit line in the same transaction.
+ */
+import type { Actor } from '../actor.js';
+import { parseAddress } from '../addresses.js';
+import { audit } from '../audit/audit-log.js';
+import { WardpostError, conflict, invalid, notFound } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import { createDefaultMailboxes } from '../mail/default-mailboxes.js';
+import type { AccountRow, Repos, Store } from '../../store/types.js';
+import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
+import { DEFAULT_QUOTA_BYTES, parseSize } from './quota.js';
+
+export const ROLES = ['user', 'org-admin', 'helpdesk', 'national-admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Account {
+  id: number;
+  address: string;
+  aliases: string[];
+  displayName: string;
+  givenName: string;
+  familyName: string;
+  jobTitle: string | null;
+  mobile: string | null;
+  role: string;
+  org: { id: number; slug: string; name: string };
+  quotaBytes: number;
+  usedBytes: number;
+  status: string;
+  mustChangePassword: boolean;
+  createdAt: string;
+}
+
+export interface CreateAccountInput {
+  address: string;
+  orgSlug: string;
+  name: string;
+  role?: string;
+  quota?: string | number;
+  mobile?: string | null;
+  jobTitle?: string | null;
+  password: string | null;
+  mustChangePassword?: boolean;
+}
+
+/** E.164: a plus, then 8 to 15 digits; spaces, dashes and brackets people type are dropped. */
+export function normaliseMobile(input: string): string {
+  const m = input.replace(/[\s\-()]/g, '');
+  if (!/^\+[1-9]\d{7,14}$/.test(m)) throw invalid(`"${input}" is not an international mobile number (expected +447700900123)`);
+  return m;
+}
+
+/** "Given Family" or "Given Middle Family": the last word is the family name. */
+export function splitName(name: string): { given: string; family: string } {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length < 2) throw invalid(`name "${name}" needs a given and a family name (--name "Jane Smith")`);
+  return { given: words.slice(0, -1).join(' '), family: words[words.length - 1]! };
+}
+
+export class AccountService {
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly nationalDomain: string,
+  ) {}
+
+  async create(input: CreateAccountInput, actor: Actor): Promise<Account> {
+    const { address, local, domain } = parseAddress(input.address);
+    const { given, family } = splitName(input.name);
+    const role = input.role ?? 'user';
+    if (!(ROLES as readonly string[]).includes(role)) throw invalid(`unknown role "${role}" (one of: ${ROLES.join(', ')})`);
+    const quotaBytes = input.quota === undefined ? DEFAULT_QUOTA_BYTES : typeof input.quota === 'number' ? input.quota : parseSize(input.quota);
+    const mobile = input.mobile ? normaliseMobile(input.mobile) : null;
+    if (input.password !== null) checkPasswordPolicy(input.password, { address, names: [given, family] });
+    const passwordHash = input.password === null ? null : await hashPassword(input.password);
+
+    const row = await this.store.transaction(async (tx) => {
+      const org = await tx.orgs.bySlug(input.orgSlug.toLowerCase());
+      if (!org) throw notFound(`organisation "${input.orgSlug}" does not exist (see: wardpost org list)`);
+      // Every account has an address in the national domain; one in the organisation's own
+      // domain is welcome too, and then the national one becomes an alias.
+      const addresses = [address];
+      if (domain !== this.nationalDomain) {
+        const owner = await tx.orgs.domainOwner(domain);
+        if (owner !== org.id) throw invalid(`${domain} is neither the national domain (${this.nationalDomain}) nor a domain of organisation "${org.slug}"`);
+        addresses.push(`${local}@${this.nationalDomain}`);
+      }
+      for (const a of addresses) await this.assertFree(tx, a);
+      const created = await tx.accounts.insert({
+        orgId: org.id,
+        address,
+        displayName: `${given} ${family}`,
+        givenName: given,
+        familyName: family,
+        jobTitle: input.jobTitle ?? null,
+        mobile,
+        role,
+        quotaBytes,
+        passwordHash,
+        mustChangePassword: input.mustChangePassword ?? false,
+      });
+      for (const alias of addresses.slice(1)) await tx.accounts.addAlias(created.id, alias);
+      await createDefaultMailboxes(tx, created.id);
+      await audit(tx, actor, { action: 'account.create', target: address, orgId: org.id, detail: { role, quotaBytes, aliases: addresses.slice(1) } });
+      return created;
+    });
+    await this.bus.publish({ type: 'account.created', accountId: row.id, orgId: row.org_id, address });
+    return this.describe(row);
+  }
+
+  async setPassword(address: string, password: string, actor: Actor, opts: { mustChange?: boolean } = {}): Promise<void> {
+    const acct = await this.require(address);
+    checkPasswordPolicy(password, { address: acct.address, names: [acct.given_name, acct.family_name] });
+    const passwordHash = await hashPassword(password);
+    await this.store.transaction(async (tx) => {
+      await tx.accounts.update(acct.id, { passwordHash, mustChangePassword: opts.mustChange ?? false });
+      await audit(tx, actor, { action: 'account.password', target: acct.address, orgId: acct.org_id, detail: { mustChange: opts.mustChange ?? false } });
+    });
+  }
+
+  async setStatus(address: string, status: 'active' | 'suspended', actor: Actor): Promise<Account> {
+    const acct = await this.require(address);
+    if (acct.status !== status) {
+      await this.store.transaction(async (tx) => {
+        await tx.accounts.update(acct.id, { status });
+        await audit(tx, actor, { action: status === 'suspended' ? 'account.suspend' : 'account.restore', target: acct.address, orgId: acct.org_id });
+      });
+      await this.bus.publish({ type: 'account.updated', accountId: acct.id, orgId: acct.org_id, fields: ['status'] });
+    }
+    return this.show(acct.address);
+  }
+
+  async show(address: string): Promise<Account> {
+    return this.describe(await this.require(address));
+  }
+
+  async list(filter: { orgSlug?: string } = {}): Promise<Account[]> {
+    let orgId: number | undefined;
+    if (filter.orgSlug) {
+      const org = await this.store.orgs.bySlug(filter.orgSlug.toLowerCase());
+      if (!org) throw notFound(`organisation "${filter.orgSlug}" does not exist (see: wardpost org list)`);
+      orgId = org.id;
+    }
+    const rows = await this.store.accounts.list(orgId === undefined ? {} : { orgId });
+    return Promise.all(rows.map((r) => this.describe(r)));
+  }
+
+  /**
+   * Checks a sign-in. Returns the account, or throws unauthenticated / account_suspended. The
+   * same answer and similar time for an unknown address and a wrong password.
+   */
+  async authenticate(address: string, password: string): Promise<Account> {
+    let acct: AccountRow | undefined;
+    try {
+      acct = await this.store.accounts.resolve(parseAddress(address).address);
+    } catch {
+      acct = undefined;
+    }
+    const ok = await verifyPassword(acct?.password_hash ?? DUMMY_HASH, password);
+    if (!acct || !ok) throw new WardpostError('unauthenticated', 'invalid address or password');
+    if (acct.status !== 'active') throw new WardpostError('account_suspended', 'this account is suspended; contact your organisation\'s administrator');
+    return this.describe(acct);
+  }
+
+  private async require(address: string): Promise<AccountRow> {
+    const acct = await this.store.accounts.resolve(parseAddress(address).address);
+    if (!acct) throw notFound(`no account has the address ${address}`);
+    return acct;
+  }
+
+  private async assertFree(tx: Repos, address: string): Promise<void> {
+    if (await tx.accounts.resolve(address)) throw conflict(`the address ${address} is already in use`);
+  }
+
+  private async describe(row: AccountRow): Promise<Account> {
+    const org = await this.store.orgs.byId(row.org_id);
+    return {
+      id: row.id,
+      address: row.address,
+      aliases: await this.store.accounts.aliases(row.id),
+      displayName: row.display_name,
+      givenName: row.given_name,
+      familyName: row.family_name,
+      jobTitle: row.job_title,
+      mobile: row.mobile,
+      role: row.role,
+      org: { id: row.org_id, slug: org?.slug ?? '', name: org?.name ?? '' },
+      quotaBytes: Number(row.quota_bytes),
+      usedBytes: Number(row.used_bytes),
+      status: row.status,
+      mustChangePassword: row.must_change_password === 1,
+      createdAt: new Date(Number(row.created_at)).toISOString(),
+    };
+  }
+}
+
+/** A real argon2id hash of a random string, so unknown addresses cost the same as wrong passwords. */
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3Jc8kAPbBz7rA6eQm2Zb2eYxF9d6wS3lHk6c1Jm9p0U';

@@ -1,0 +1,14 @@
+/** Who is doing something, and from where: recorded in the audit log with every change. */
+export interface Actor {
+  kind: 'cli' | 'account' | 'system' | 'token';
+  /** Human-readable: an address, "cli:root", "system:delivery". */
+  label: string;
+  accountId: number | null;
+  ip: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { kind: 'system', label: 'system', accountId: null, ip: null };
+
+export function cliActor(user = process.env.USER ?? 'unknown'): Actor {
+  return { kind: 'cli', label: `cli:${user}`, accountId: null, ip: null };
+}

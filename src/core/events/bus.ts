@@ -1,0 +1,50 @@
+/**
+ * The domain event bus: the only way IMAP IDLE, JMAP push and webhooks learn about changes.
+ * Embedded mode uses the in-process bus below; cluster mode will implement the same interface
+ * over PostgreSQL LISTEN/NOTIFY, which is why events are plain JSON-serialisable objects and
+ * `publish` is async.
+ */
+export type DomainEvent =
+  | { type: 'mail.delivered'; accountId: number; mailboxId: number; uid: number; modseq: number }
+  | { type: 'account.created'; accountId: number; orgId: number; address: string }
+  | { type: 'account.updated'; accountId: number; orgId: number; fields: string[] }
+  | { type: 'org.created'; orgId: number; slug: string };
+
+export type EventType = DomainEvent['type'];
+export type Handler<T extends EventType> = (event: Extract<DomainEvent, { type: T }>) => void;
+
+export interface EventBus {
+  publish(event: DomainEvent): Promise<void>;
+  /** Subscribes to one type, or every event with '*'. Returns the unsubscribe function. */
+  subscribe<T extends EventType>(type: T, handler: Handler<T>): () => void;
+  subscribe(type: '*', handler: (event: DomainEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export class InProcessEventBus implements EventBus {
+  private readonly handlers = new Map<string, Set<(e: DomainEvent) => void>>();
+
+  async publish(event: DomainEvent): Promise<void> {
+    for (const key of [event.type, '*']) {
+      for (const h of this.handlers.get(key) ?? []) {
+        // A failing subscriber must not stop delivery or other subscribers.
+        try {
+          h(event);
+        } catch {
+          /* subscribers log their own errors */
+        }
+      }
+    }
+  }
+
+  subscribe(type: string, handler: (e: never) => void): () => void {
+    const set = this.handlers.get(type) ?? new Set();
+    set.add(handler as (e: DomainEvent) => void);
+    this.handlers.set(type, set);
+    return () => set.delete(handler as (e: DomainEvent) => void);
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+  }
+}

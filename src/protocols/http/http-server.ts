@@ -1,0 +1,37 @@
+/**
+ * The HTTP door: for now the operational endpoints (/healthz, /metrics). Webmail, the admin
+ * portal, JMAP, DAV and the REST API mount here as they arrive, each as a fastify plugin.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+export interface HttpServerOptions {
+  logger: Logger;
+  metrics: Registry;
+  /** Resolves when everything the node depends on answers; rejects naming what does not. */
+  health: () => Promise<Record<string, 'ok'>>;
+}
+
+export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
+  const app = Fastify({ loggerInstance: opts.logger.child({ proto: 'http' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024 });
+
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      const checks = await opts.health();
+      return reply.code(200).send({ status: 'ok', checks });
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', opts.metrics.contentType);
+    return opts.metrics.metrics();
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: 'not_found', message: `nothing at ${req.url}` });
+  });
+  return app;
+}

@@ -1,0 +1,189 @@
+/**
+ * The engine-independent Store: repositories over Kysely, transactions, and group commit.
+ * Engines (sqlite/, postgres/) construct it with their dialect-specific Kysely instance and blob store.
+ */
+import { Migrator, sql, type Kysely } from 'kysely';
+import { BlobAccess } from './blobs/blob-access.js';
+import type { BlobStore } from './blobs/types.js';
+import { bindRepos } from './repos/index.js';
+import { migrationProvider } from './schema/migrations.js';
+import type { Database } from './schema/tables.js';
+import type { EngineName, Repos, Store } from './types.js';
+
+interface GroupJob {
+  fn: (tx: Repos) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface KyselyStoreOptions {
+  /** Largest body kept inline in the `blobs` row (bytes). */
+  inlineMax?: number;
+  /** Most callers sharing one commit. */
+  maxBatch?: number;
+  /** How many group-commit transactions may run at once (1 for SQLite's single writer). */
+  writers?: number;
+  /** Errors worth re-running a whole batch for (deadlock, serialisation failure). */
+  isRetryable?: (err: unknown) => boolean;
+}
+
+export abstract class KyselyStore implements Store {
+  readonly orgs;
+  readonly accounts;
+  readonly mailboxes;
+  readonly messages;
+  readonly messageMeta;
+  readonly blobRefs;
+  readonly audit;
+  readonly blobs: BlobAccess;
+  private queue: GroupJob[] = [];
+  private stats = { batches: 0, jobs: 0 };
+  private syncing = 0;
+  private activeWriters = 0;
+  private readonly maxBatch: number;
+  private readonly writers: number;
+  private readonly isRetryable: (err: unknown) => boolean;
+
+  protected constructor(
+    readonly engine: EngineName,
+    protected readonly db: Kysely<Database>,
+    byteStore: BlobStore,
+    opts: KyselyStoreOptions = {},
+  ) {
+    this.blobs = new BlobAccess(db, byteStore, opts.inlineMax);
+    const repos = bindRepos(db);
+    this.orgs = repos.orgs;
+    this.accounts = repos.accounts;
+    this.mailboxes = repos.mailboxes;
+    this.messages = repos.messages;
+    this.messageMeta = repos.messageMeta;
+    this.blobRefs = repos.blobRefs;
+    this.audit = repos.audit;
+    this.maxBatch = opts.maxBatch ?? 256;
+    this.writers = opts.writers ?? 1;
+    this.isRetryable = opts.isRetryable ?? (() => false);
+  }
+
+  /** Brings the schema to the newest version. Throws with the failing step's name. */
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error');
+      throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * Resolves once everything committed so far is on stable storage. PostgreSQL is durable at
+   * COMMIT, so the default does nothing; the SQLite engine syncs its WAL here, off the event loop.
+   */
+  protected durable(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction().execute((trx) => fn(bindRepos(trx)));
+    await this.durable();
+    return result;
+  }
+
+  grouped<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.activeWriters < this.writers && this.queue.length) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.activeWriters++;
+      // The writer slot is freed as soon as the batch has committed, so the next batch can run
+      // its transaction while this one waits for its sync: commits and syncs are pipelined.
+      void this.runBatch(batch, () => {
+        this.activeWriters--;
+        this.pump();
+      });
+    }
+  }
+
+  private async runBatch(batch: GroupJob[], committed: () => void): Promise<void> {
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        committed();
+      }
+    };
+    try {
+      await this.runBatchOnce(batch, release);
+    } finally {
+      release();
+    }
+  }
+
+  private async runBatchOnce(batch: GroupJob[], committed: () => void): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const repos = bindRepos(trx);
+          for (const job of batch) {
+            await sql`savepoint wp_group`.execute(trx);
+            try {
+              const value = await job.fn(repos);
+              await sql`release savepoint wp_group`.execute(trx);
+              outcomes.push({ ok: true, value });
+            } catch (error) {
+              if (this.isRetryable(error)) throw error;
+              await sql`rollback to savepoint wp_group`.execute(trx);
+              await sql`release savepoint wp_group`.execute(trx);
+              outcomes.push({ ok: false, error });
+            }
+          }
+        });
+      } catch (err) {
+        if (this.isRetryable(err) && attempt < 5) continue;
+        committed();
+        for (const job of batch) job.reject(err);
+        return;
+      }
+      committed();
+      this.syncing++;
+      try {
+        await this.durable();
+      } catch (err) {
+        // Committed but not known to be on disk: nobody may be told "done".
+        for (const job of batch) job.reject(err);
+        return;
+      } finally {
+        this.syncing--;
+      }
+      this.stats.batches++;
+      this.stats.jobs += batch.length;
+      batch.forEach((job, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) job.resolve(o.value);
+        else job.reject(o.error);
+      });
+      return;
+    }
+  }
+
+  commitStats(): { batches: number; jobs: number } {
+    return { ...this.stats };
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  abstract integrityCheck(): Promise<string[]>;
+
+  async close(): Promise<void> {
+    // Let queued group commits finish before the connection goes.
+    while (this.queue.length || this.activeWriters || this.syncing) await new Promise((r) => setTimeout(r, 5));
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Cluster engine: PostgreSQL through pg's pool. Many stateless nodes share it; blobs live in the
+ * `blob_chunks` table. BIGINT columns are parsed to JS numbers (safe below 2^53: counters, sizes,
+ * millisecond timestamps all are).
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PgBlobStore } from '../blobs/pg-blob-store.js';
+import { KyselyStore } from '../kysely-store.js';
+import type { Database as Schema } from '../schema/tables.js';
+
+const INT8_OID = 20;
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+export class PostgresStore extends KyselyStore {
+  private constructor(db: Kysely<Schema>, blobGraceMs?: number) {
+    super('postgres', db, new PgBlobStore(db, blobGraceMs), {
+      writers: 4,
+      isRetryable: (e) => RETRYABLE.has((e as { code?: string } | null)?.code ?? ''),
+    });
+  }
+
+  /** Opens the pool; `schema` puts every table in that PostgreSQL schema (tests use a fresh one). */
+  static async open(opts: { url: string; schema?: string; poolSize?: number; blobGraceMs?: number }): Promise<PostgresStore> {
+    const types = {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    };
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      types,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    // Fail fast with the server's own reason rather than on the first query.
+    const client = await pool.connect();
+    client.release();
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const store = new PostgresStore(db, opts.blobGraceMs);
+    await store.migrate();
+    return store;
+  }
+
+  async integrityCheck(): Promise<string[]> {
+    const problems: string[] = [];
+    const orphans = await sql<{ n: number }>`select count(*)::int as n from messages m left join mailboxes b on b.id = m.mailbox_id where b.id is null`.execute(this.db);
+    if ((orphans.rows[0]?.n ?? 0) > 0) problems.push(`${orphans.rows[0]!.n} messages without a mailbox`);
+    return problems;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema/tables.js';
+import type { AuditEntry, AuditRepo } from '../types.js';
+
+export class KyselyAuditRepo implements AuditRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(e: AuditEntry) {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        at: e.at,
+        actor: e.actor,
+        actor_account_id: e.actorAccountId,
+        org_id: e.orgId,
+        action: e.action,
+        target: e.target,
+        ip: e.ip,
+        detail: JSON.stringify(e.detail),
+      })
+      .execute();
+  }
+
+  list(filter: { orgId?: number; since?: number; limit?: number }) {
+    let q = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc');
+    if (filter.orgId !== undefined) q = q.where('org_id', '=', filter.orgId);
+    if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
+    return q.limit(filter.limit ?? 100).execute();
+  }
+}

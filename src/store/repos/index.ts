@@ -1,0 +1,22 @@
+/** Binds every repository to one Kysely executor (the database or an open transaction). */
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema/tables.js';
+import type { Repos } from '../types.js';
+import { KyselyAccountRepo } from './accounts.js';
+import { KyselyAuditRepo } from './audit.js';
+import { KyselyBlobRefRepo } from './blob-refs.js';
+import { KyselyMailboxRepo } from './mailboxes.js';
+import { KyselyMessageMetaRepo, KyselyMessageRepo } from './messages.js';
+import { KyselyOrgRepo } from './orgs.js';
+
+export function bindRepos(db: Kysely<Database>): Repos {
+  return {
+    orgs: new KyselyOrgRepo(db),
+    accounts: new KyselyAccountRepo(db),
+    mailboxes: new KyselyMailboxRepo(db),
+    messages: new KyselyMessageRepo(db),
+    messageMeta: new KyselyMessageMetaRepo(db),
+    blobRefs: new KyselyBlobRefRepo(db),
+    audit: new KyselyAuditRepo(db),
+  };
+}

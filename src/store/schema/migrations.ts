@@ -1,0 +1,162 @@
+/**
+ * Versioned schema migrations, run at start-up by Kysely's Migrator (which records applied
+ * versions and takes a lock, so several cluster nodes starting at once apply each step once).
+ * One list for both engines; the few dialect differences (identity columns, binary type) are
+ * chosen by the `Dialect` argument. Never edit a released step: add a new one.
+ */
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+type Step = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
+
+function idType(d: DialectName) {
+  return d === 'postgres' ? ('bigserial' as const) : ('integer' as const);
+}
+
+const initial: Step = async (db, d) => {
+  const id = idType(d);
+  const idCol = (c: import('kysely').ColumnDefinitionBuilder) => (d === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
+
+  await db.schema
+    .createTable('orgs')
+    .addColumn('id', id, idCol)
+    .addColumn('slug', 'text', (c) => c.notNull().unique())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('parent_id', 'bigint', (c) => c.references('orgs.id'))
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('organisation'))
+    .addColumn('national_code', 'text')
+    .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('orgs_parent').on('orgs').column('parent_id').execute();
+
+  await db.schema
+    .createTable('org_domains')
+    .addColumn('domain', 'text', (c) => c.primaryKey())
+    .addColumn('org_id', 'bigint', (c) => c.notNull().references('orgs.id'))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('accounts')
+    .addColumn('id', id, idCol)
+    .addColumn('org_id', 'bigint', (c) => c.notNull().references('orgs.id'))
+    .addColumn('address', 'text', (c) => c.notNull().unique())
+    .addColumn('display_name', 'text', (c) => c.notNull())
+    .addColumn('given_name', 'text', (c) => c.notNull())
+    .addColumn('family_name', 'text', (c) => c.notNull())
+    .addColumn('job_title', 'text')
+    .addColumn('mobile', 'text')
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('quota_bytes', 'bigint', (c) => c.notNull())
+    .addColumn('used_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+    .addColumn('password_hash', 'text')
+    .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('accounts_org').on('accounts').column('org_id').execute();
+
+  await db.schema
+    .createTable('aliases')
+    .addColumn('address', 'text', (c) => c.primaryKey())
+    .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id'))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('aliases_account').on('aliases').column('account_id').execute();
+
+  await db.schema
+    .createTable('mailboxes')
+    .addColumn('id', id, idCol)
+    .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('special_use', 'text')
+    .addColumn('uidvalidity', 'bigint', (c) => c.notNull())
+    .addColumn('uidnext', 'bigint', (c) => c.notNull().defaultTo(1))
+    .addColumn('highestmodseq', 'bigint', (c) => c.notNull().defaultTo(1))
+    .addColumn('message_count', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('size_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('subscribed', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addUniqueConstraint('mailboxes_account_name', ['account_id', 'name'])
+    .execute();
+
+  await db.schema
+    .createTable('messages')
+    .addColumn('id', id, idCol)
+    .addColumn('mailbox_id', 'bigint', (c) => c.notNull().references('mailboxes.id'))
+    .addColumn('uid', 'bigint', (c) => c.notNull())
+    .addColumn('modseq', 'bigint', (c) => c.notNull())
+    .addColumn('blob_hash', 'text', (c) => c.notNull())
+    .addColumn('size', 'bigint', (c) => c.notNull())
+    .addColumn('internal_date', 'bigint', (c) => c.notNull())
+    .addColumn('flags', 'text', (c) => c.notNull().defaultTo(''))
+    .addUniqueConstraint('messages_mailbox_uid', ['mailbox_id', 'uid'])
+    .execute();
+  await db.schema.createIndex('messages_mailbox_modseq').on('messages').columns(['mailbox_id', 'modseq']).execute();
+  await db.schema.createIndex('messages_blob').on('messages').column('blob_hash').execute();
+
+  await db.schema
+    .createTable('message_meta')
+    .addColumn('blob_hash', 'text', (c) => c.primaryKey())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('from_text', 'text', (c) => c.notNull())
+    .addColumn('sent_at', 'bigint')
+    .addColumn('message_id', 'text')
+    .addColumn('index_json', 'text', (c) => c.notNull())
+    .addColumn('search_text', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('blobs')
+    .addColumn('hash', 'text', (c) => c.primaryKey())
+    .addColumn('size', 'bigint', (c) => c.notNull())
+    .addColumn('refcount', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('data', d === 'postgres' ? 'bytea' : 'blob')
+    .execute();
+  await db.schema.createIndex('blobs_unreferenced').on('blobs').columns(['refcount', 'created_at']).execute();
+
+  if (d === 'postgres') {
+    // Cluster mode keeps message bodies in PostgreSQL, in chunks so they stream in and out.
+    await db.schema
+      .createTable('blob_chunks')
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('data', 'bytea', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('blob_chunks_pk', ['hash', 'seq'])
+      .execute();
+  }
+
+  await db.schema
+    .createTable('audit_log')
+    .addColumn('id', id, idCol)
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('actor', 'text', (c) => c.notNull())
+    .addColumn('actor_account_id', 'bigint')
+    .addColumn('org_id', 'bigint')
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('target', 'text', (c) => c.notNull())
+    .addColumn('ip', 'text')
+    .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
+  await db.schema.createIndex('audit_org_at').on('audit_log').columns(['org_id', 'at']).execute();
+};
+
+/** The ordered list of schema versions. Names sort in application order. */
+const STEPS: Record<string, Step> = {
+  '0001_initial': initial,
+};
+
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, step] of Object.entries(STEPS)) out[name] = { up: (db) => step(db, dialect) };
+      return out;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Row types of every table, as Kysely sees them. One definition for both engines: timestamps are
+ * integers (milliseconds since the epoch) and booleans are 0/1 integers so the same query code runs
+ * on SQLite and PostgreSQL unchanged.
+ */
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface OrgsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  parent_id: number | null;
+  kind: string;
+  national_code: string | null;
+  status: string;
+  created_at: number;
+}
+
+export interface OrgDomainsTable {
+  domain: string;
+  org_id: number;
+  created_at: number;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  org_id: number;
+  address: string;
+  display_name: string;
+  given_name: string;
+  family_name: string;
+  job_title: string | null;
+  mobile: string | null;
+  role: string;
+  quota_bytes: number;
+  used_bytes: number;
+  status: string;
+  password_hash: string | null;
+  must_change_password: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AliasesTable {
+  address: string;
+  account_id: number;
+  created_at: number;
+}
+
+export interface MailboxesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  special_use: string | null;
+  uidvalidity: number;
+  uidnext: number;
+  highestmodseq: number;
+  message_count: number;
+  size_bytes: number;
+  subscribed: number;
+  created_at: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  mailbox_id: number;
+  uid: number;
+  modseq: number;
+  blob_hash: string;
+  size: number;
+  internal_date: number;
+  flags: string;
+}
+
+export interface MessageMetaTable {
+  blob_hash: string;
+  subject: string;
+  from_text: string;
+  sent_at: number | null;
+  message_id: string | null;
+  index_json: string;
+  search_text: string;
+}
+
+export interface BlobsTable {
+  hash: string;
+  size: number;
+  refcount: number;
+  created_at: number;
+  /** The bytes of a small blob, kept inline; null when they live in the engine's byte store. */
+  data: Buffer | null;
+}
+
+export interface BlobChunksTable {
+  hash: string;
+  seq: number;
+  data: Buffer;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  actor_account_id: number | null;
+  org_id: number | null;
+  action: string;
+  target: string;
+  ip: string | null;
+  detail: string;
+}
+
+export interface Database {
+  orgs: OrgsTable;
+  org_domains: OrgDomainsTable;
+  accounts: AccountsTable;
+  aliases: AliasesTable;
+  mailboxes: MailboxesTable;
+  messages: MessagesTable;
+  message_meta: MessageMetaTable;
+  blobs: BlobsTable;
+  blob_chunks: BlobChunksTable;
+  audit_log: AuditLogTable;
+}
+
+export type OrgRow = Selectable<OrgsTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type NewAccountRow = Insertable<AccountsTable>;
+export type MailboxRow = Selectable<MailboxesTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type AuditRow = Selectable<AuditLogTable>;

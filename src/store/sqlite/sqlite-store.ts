@@ -1,0 +1,62 @@
+/**
+ * Embedded engine: one SQLite file (better-sqlite3) in WAL mode. Durability is synchronous=FULL's
+ * guarantee, obtained differently: better-sqlite3 runs on the event loop, and a FULL commit would
+ * block every connection of the process for the length of an fsync. So commits run with
+ * synchronous=NORMAL (WAL frames written, not synced) and `durable()` then fdatasyncs the WAL file
+ * on libuv's thread pool, coalesced across concurrent callers; no caller is told "done" before its
+ * frames are on disk. Checkpoints sync the database file themselves in NORMAL mode. The option
+ * `commitSync: 'full'` makes SQLite sync inside each commit instead (slower, same guarantee; the
+ * delivery benchmark shows both).
+ * Blobs over the inline limit are files under <dataDir>/blobs.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { FileBlobStore, fsyncPath } from '../blobs/file-blob-store.js';
+import { SyncCoalescer } from '../sync-coalescer.js';
+import { KyselyStore } from '../kysely-store.js';
+import type { Database as Schema } from '../schema/tables.js';
+import { withStatementCache } from './statement-cache.js';
+
+export class SqliteStore extends KyselyStore {
+  private constructor(
+    db: Kysely<Schema>,
+    blobs: FileBlobStore,
+    private readonly raw: Database.Database,
+    walFile: string | null,
+  ) {
+    super('sqlite', db, blobs, { writers: 1 });
+    this.walSync = walFile ? new SyncCoalescer(() => fsyncPath(walFile, true)) : null;
+  }
+
+  private readonly walSync: SyncCoalescer | null;
+
+  protected override durable(): Promise<void> {
+    return this.walSync ? this.walSync.request() : Promise.resolve();
+  }
+
+  static async open(opts: { file: string; blobDir: string; blobGraceMs?: number; commitSync?: 'wal-fdatasync' | 'full' }): Promise<SqliteStore> {
+    mkdirSync(path.dirname(opts.file), { recursive: true });
+    const raw = new Database(opts.file);
+    raw.pragma('journal_mode = WAL');
+    const syncInline = opts.commitSync === 'full';
+    raw.pragma(`synchronous = ${syncInline ? 'FULL' : 'NORMAL'}`);
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('busy_timeout = 10000');
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    const blobs = new FileBlobStore(opts.blobDir, opts.blobGraceMs);
+    await blobs.init();
+    const store = new SqliteStore(db, blobs, raw, syncInline ? null : `${opts.file}-wal`);
+    await store.migrate();
+    return store;
+  }
+
+  async integrityCheck(): Promise<string[]> {
+    const rows = this.raw.pragma('integrity_check') as { integrity_check: string }[];
+    const problems = rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
+    const fk = this.raw.pragma('foreign_key_check') as unknown[];
+    if (fk.length) problems.push(`${fk.length} foreign key violations`);
+    return problems;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The Store interface: everything core/ may ask of persistence. One implementation of the
+ * repositories (Kysely, see repos/) serves both engines; an engine only supplies its Kysely
+ * dialect, its blob store and its own checks. Repositories hold no business rules: quotas,
+ * permissions and defaults are decided in core/.
+ */
+import type { BlobAccess } from './blobs/blob-access.js';
+import type { AccountRow, AuditRow, MailboxRow, MessageRow, OrgRow } from './schema/tables.js';
+
+export type { AccountRow, AuditRow, MailboxRow, MessageRow, OrgRow } from './schema/tables.js';
+export type { BlobStore, PutResult } from './blobs/types.js';
+export type { BlobAccess, StagedBlob } from './blobs/blob-access.js';
+
+export type EngineName = 'sqlite' | 'postgres';
+
+export interface NewOrg {
+  slug: string;
+  name: string;
+  parentId: number | null;
+  kind: string;
+  nationalCode: string | null;
+}
+
+export interface OrgRepo {
+  insert(org: NewOrg, domains: string[]): Promise<OrgRow>;
+  byId(id: number): Promise<OrgRow | undefined>;
+  bySlug(slug: string): Promise<OrgRow | undefined>;
+  list(): Promise<OrgRow[]>;
+  domains(orgId: number): Promise<string[]>;
+  allDomains(): Promise<{ domain: string; orgId: number }[]>;
+  domainOwner(domain: string): Promise<number | undefined>;
+}
+
+export interface NewAccount {
+  orgId: number;
+  address: string;
+  displayName: string;
+  givenName: string;
+  familyName: string;
+  jobTitle: string | null;
+  mobile: string | null;
+  role: string;
+  quotaBytes: number;
+  passwordHash: string | null;
+  mustChangePassword: boolean;
+}
+
+export interface AccountPatch {
+  displayName?: string;
+  givenName?: string;
+  familyName?: string;
+  jobTitle?: string | null;
+  mobile?: string | null;
+  role?: string;
+  quotaBytes?: number;
+  status?: string;
+  passwordHash?: string | null;
+  mustChangePassword?: boolean;
+  orgId?: number;
+}
+
+export interface AccountRepo {
+  insert(a: NewAccount): Promise<AccountRow>;
+  byId(id: number): Promise<AccountRow | undefined>;
+  byAddress(address: string): Promise<AccountRow | undefined>;
+  /** The account that owns `address`, as its primary address or as an alias. */
+  resolve(address: string): Promise<AccountRow | undefined>;
+  list(filter: { orgId?: number; limit?: number; offset?: number }): Promise<AccountRow[]>;
+  update(id: number, patch: AccountPatch): Promise<void>;
+  addAlias(accountId: number, address: string): Promise<void>;
+  aliases(accountId: number): Promise<string[]>;
+  /** Adds `bytes` to used_bytes only if it stays within quota_bytes (0 = unlimited). */
+  reserveQuota(accountId: number, bytes: number): Promise<boolean>;
+}
+
+export interface MailboxRepo {
+  create(m: { accountId: number; name: string; specialUse: string | null; uidvalidity: number; subscribed: boolean }): Promise<MailboxRow>;
+  byId(id: number): Promise<MailboxRow | undefined>;
+  byName(accountId: number, name: string): Promise<MailboxRow | undefined>;
+  list(accountId: number): Promise<MailboxRow[]>;
+  /** Takes the next UID and MODSEQ of a mailbox for one new message of `size` bytes. */
+  allocate(mailboxId: number, size: number): Promise<{ uid: number; modseq: number }>;
+}
+
+export interface NewMessage {
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+  blobHash: string;
+  size: number;
+  internalDate: number;
+  flags: string[];
+}
+
+export interface MessageRepo {
+  insert(m: NewMessage): Promise<void>;
+  list(mailboxId: number, opts?: { afterUid?: number; limit?: number }): Promise<MessageRow[]>;
+  byUid(mailboxId: number, uid: number): Promise<MessageRow | undefined>;
+  count(mailboxId: number): Promise<number>;
+}
+
+export interface MessageMeta {
+  blobHash: string;
+  subject: string;
+  fromText: string;
+  sentAt: number | null;
+  messageId: string | null;
+  indexJson: string;
+  searchText: string;
+}
+
+export interface MessageMetaRepo {
+  /** Stores the parsed form of a body once; a second delivery of the same bytes keeps the first. */
+  put(meta: MessageMeta): Promise<void>;
+  get(blobHash: string): Promise<MessageMeta | undefined>;
+}
+
+export interface BlobRefRepo {
+  /**
+   * Records `count` more references to a blob, creating its row at the first; `inline` carries the
+   * bytes of a small blob, written in this same transaction.
+   */
+  addRefs(hash: string, size: number, count: number, inline?: Buffer | null): Promise<void>;
+  removeRefs(hash: string, count: number): Promise<void>;
+  refcount(hash: string): Promise<number | undefined>;
+  /** Blobs whose refcount fell to zero before `olderThan`, and whether their bytes are inline. */
+  unreferenced(olderThan: number, limit: number): Promise<{ hash: string; inline: boolean }[]>;
+  forget(hash: string): Promise<void>;
+}
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  actorAccountId: number | null;
+  orgId: number | null;
+  action: string;
+  target: string;
+  ip: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditRepo {
+  append(e: AuditEntry): Promise<void>;
+  list(filter: { orgId?: number; since?: number; limit?: number }): Promise<AuditRow[]>;
+}
+
+export interface Repos {
+  orgs: OrgRepo;
+  accounts: AccountRepo;
+  mailboxes: MailboxRepo;
+  messages: MessageRepo;
+  messageMeta: MessageMetaRepo;
+  blobRefs: BlobRefRepo;
+  audit: AuditRepo;
+}
+
+export interface Store extends Repos {
+  readonly engine: EngineName;
+  readonly blobs: BlobAccess;
+  /** Runs `fn` in one transaction: all of its writes commit together or none do. */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * Like `transaction`, but concurrent callers share one commit (group commit): each runs under
+   * its own savepoint, so one caller's failure rolls back only its own writes, and all of them are
+   * durable when their promises resolve. Used on hot write paths such as delivery.
+   */
+  grouped<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** Engine-level consistency check; an empty list means healthy. */
+  integrityCheck(): Promise<string[]>;
+  /** Group-commit counters since open: transactions committed and callers they carried. */
+  commitStats(): { batches: number; jobs: number };
+  /** Answers when the database does (for /healthz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
