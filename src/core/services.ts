@@ -3,6 +3,7 @@ import { AccountService } from './accounts/account-service.js';
 import type { EventBus } from './events/bus.js';
 import { DeliveryService } from './mail/delivery.js';
 import { OrgService } from './orgs/org-service.js';
+import { SharingService } from './sharing/sharing-service.js';
 import type { Store } from '../store/types.js';
 
 export interface Services {
@@ -10,6 +11,7 @@ export interface Services {
   readonly orgs: OrgService;
   readonly accounts: AccountService;
   readonly delivery: DeliveryService;
+  readonly sharing: SharingService;
   readonly bus: EventBus;
 }
 
@@ -19,6 +21,7 @@ export function createServices(store: Store, bus: EventBus, opts: { nationalDoma
     orgs: new OrgService(store, bus, opts.nationalDomain),
     accounts: new AccountService(store, bus, opts.nationalDomain),
     delivery: new DeliveryService(store, bus),
+    sharing: new SharingService(store),
     bus,
   };
 }

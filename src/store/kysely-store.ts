@@ -35,6 +35,7 @@ export abstract class KyselyStore implements Store {
   readonly messageMeta;
   readonly blobRefs;
   readonly audit;
+  readonly sharing;
   readonly blobs: BlobAccess;
   private queue: GroupJob[] = [];
   private stats = { batches: 0, jobs: 0 };
@@ -59,6 +60,7 @@ export abstract class KyselyStore implements Store {
     this.messageMeta = repos.messageMeta;
     this.blobRefs = repos.blobRefs;
     this.audit = repos.audit;
+    this.sharing = repos.sharing;
     this.maxBatch = opts.maxBatch ?? 256;
     this.writers = opts.writers ?? 1;
     this.isRetryable = opts.isRetryable ?? (() => false);

@@ -32,6 +32,7 @@ export interface OrgRepo {
 }
 
 export interface NewAccount {
+  kind?: 'person' | 'shared';
   orgId: number;
   address: string;
   displayName: string;
@@ -144,6 +145,25 @@ export interface AuditRepo {
   list(filter: { orgId?: number; since?: number; limit?: number }): Promise<AuditRow[]>;
 }
 
+export interface AclEntry {
+  mailboxId: number;
+  granteeAccountId: number;
+  rights: string;
+}
+
+export interface SharingRepo {
+  /** Sets (replaces) a grantee's rights on a mailbox; empty rights remove the entry. */
+  setAcl(mailboxId: number, granteeAccountId: number, rights: string): Promise<void>;
+  acl(mailboxId: number): Promise<AclEntry[]>;
+  aclFor(mailboxId: number, granteeAccountId: number): Promise<string | undefined>;
+  /** Every mailbox some grant lets this account see, with its rights. */
+  grantsTo(granteeAccountId: number): Promise<AclEntry[]>;
+  addSendGrant(ownerAccountId: number, granteeAccountId: number, mode: string): Promise<void>;
+  removeSendGrant(ownerAccountId: number, granteeAccountId: number, mode: string): Promise<void>;
+  sendGrantsTo(granteeAccountId: number): Promise<{ ownerAccountId: number; mode: string }[]>;
+  sendGrantsOf(ownerAccountId: number): Promise<{ granteeAccountId: number; mode: string }[]>;
+}
+
 export interface Repos {
   orgs: OrgRepo;
   accounts: AccountRepo;
@@ -152,6 +172,7 @@ export interface Repos {
   messageMeta: MessageMetaRepo;
   blobRefs: BlobRefRepo;
   audit: AuditRepo;
+  sharing: SharingRepo;
 }
 
 export interface Store extends Repos {

@@ -17,6 +17,8 @@ export type Role = (typeof ROLES)[number];
 
 export interface Account {
   id: number;
+  /** 'person', or 'shared' for a team mailbox opened through grants. */
+  kind: string;
   address: string;
   aliases: string[];
   displayName: string;
@@ -43,6 +45,8 @@ export interface CreateAccountInput {
   jobTitle?: string | null;
   password: string | null;
   mustChangePassword?: boolean;
+  /** 'shared' creates a team mailbox: no password, opened by colleagues through grants. */
+  kind?: 'person' | 'shared';
 }
 
 /** E.164: a plus, then 8 to 15 digits; spaces, dashes and brackets people type are dropped. */
@@ -50,6 +54,12 @@ export function normaliseMobile(input: string): string {
   const m = input.replace(/[\s\-()]/g, '');
   if (!/^\+[1-9]\d{7,14}$/.test(m)) throw invalid(`"${input}" is not an international mobile number (expected +447700900123)`);
   return m;
+}
+
+/** A team mailbox's name ("Ward 7 Nurses") is its display name; it has no given/family split. */
+function sharedName(name: string): { given: string; family: string } {
+  if (!name.trim()) throw invalid('a shared mailbox needs a name (--name "Ward 7 Nurses")');
+  return { given: name.trim(), family: '' };
 }
 
 /** "Given Family" or "Given Middle Family": the last word is the family name. */
@@ -68,7 +78,9 @@ export class AccountService {
 
   async create(input: CreateAccountInput, actor: Actor): Promise<Account> {
     const { address, local, domain } = parseAddress(input.address);
-    const { given, family } = splitName(input.name);
+    const kind = input.kind ?? 'person';
+    if (kind === 'shared' && input.password !== null) throw invalid('a shared mailbox has no password of its own: grant people access to it instead');
+    const { given, family } = kind === 'shared' ? sharedName(input.name) : splitName(input.name);
     const role = input.role ?? 'user';
     if (!(ROLES as readonly string[]).includes(role)) throw invalid(`unknown role "${role}" (one of: ${ROLES.join(', ')})`);
     const quotaBytes = input.quota === undefined ? DEFAULT_QUOTA_BYTES : typeof input.quota === 'number' ? input.quota : parseSize(input.quota);
@@ -89,9 +101,10 @@ export class AccountService {
       }
       for (const a of addresses) await this.assertFree(tx, a);
       const created = await tx.accounts.insert({
+        kind,
         orgId: org.id,
         address,
-        displayName: `${given} ${family}`,
+        displayName: kind === 'shared' ? input.name.trim() : `${given} ${family}`,
         givenName: given,
         familyName: family,
         jobTitle: input.jobTitle ?? null,
@@ -103,7 +116,7 @@ export class AccountService {
       });
       for (const alias of addresses.slice(1)) await tx.accounts.addAlias(created.id, alias);
       await createDefaultMailboxes(tx, created.id);
-      await audit(tx, actor, { action: 'account.create', target: address, orgId: org.id, detail: { role, quotaBytes, aliases: addresses.slice(1) } });
+      await audit(tx, actor, { action: kind === 'shared' ? 'shared-mailbox.create' : 'account.create', target: address, orgId: org.id, detail: { role, quotaBytes, aliases: addresses.slice(1), kind } });
       return created;
     });
     await this.bus.publish({ type: 'account.created', accountId: row.id, orgId: row.org_id, address });
@@ -178,6 +191,7 @@ export class AccountService {
     const org = await this.store.orgs.byId(row.org_id);
     return {
       id: row.id,
+      kind: row.kind,
       address: row.address,
       aliases: await this.store.accounts.aliases(row.id),
       displayName: row.display_name,

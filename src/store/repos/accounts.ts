@@ -23,6 +23,7 @@ export class KyselyAccountRepo implements AccountRepo {
         status: 'active',
         password_hash: a.passwordHash,
         must_change_password: a.mustChangePassword ? 1 : 0,
+        kind: a.kind ?? 'person',
         created_at: now,
         updated_at: now,
       })

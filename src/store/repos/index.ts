@@ -8,6 +8,7 @@ import { KyselyBlobRefRepo } from './blob-refs.js';
 import { KyselyMailboxRepo } from './mailboxes.js';
 import { KyselyMessageMetaRepo, KyselyMessageRepo } from './messages.js';
 import { KyselyOrgRepo } from './orgs.js';
+import { KyselySharingRepo } from './sharing.js';
 
 export function bindRepos(db: Kysely<Database>): Repos {
   return {
@@ -18,5 +19,6 @@ export function bindRepos(db: Kysely<Database>): Repos {
     messageMeta: new KyselyMessageMetaRepo(db),
     blobRefs: new KyselyBlobRefRepo(db),
     audit: new KyselyAuditRepo(db),
+    sharing: new KyselySharingRepo(db),
   };
 }

@@ -146,9 +146,39 @@ const initial: Step = async (db, d) => {
   await db.schema.createIndex('audit_org_at').on('audit_log').columns(['org_id', 'at']).execute();
 };
 
-/** The ordered list of schema versions. Names sort in application order. */
+/**
+ * Sharing: shared team mailboxes are accounts of kind 'shared'; folder rights (RFC 4314 letters)
+ * per grantee; send-as / send-on-behalf grants per address owner. One model for every door.
+ */
+const sharing: Step = async (db) => {
+  await db.schema.alterTable('accounts').addColumn('kind', 'text', (c) => c.notNull().defaultTo('person')).execute();
+  await db.schema
+    .createTable('mailbox_acl')
+    .addColumn('mailbox_id', 'bigint', (c) => c.notNull().references('mailboxes.id').onDelete('cascade'))
+    .addColumn('grantee_account_id', 'bigint', (c) => c.notNull().references('accounts.id'))
+    .addColumn('rights', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('mailbox_acl_pk', ['mailbox_id', 'grantee_account_id'])
+    .execute();
+  await db.schema.createIndex('mailbox_acl_grantee').on('mailbox_acl').column('grantee_account_id').execute();
+  await db.schema
+    .createTable('send_grants')
+    .addColumn('owner_account_id', 'bigint', (c) => c.notNull().references('accounts.id'))
+    .addColumn('grantee_account_id', 'bigint', (c) => c.notNull().references('accounts.id'))
+    .addColumn('mode', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('send_grants_pk', ['owner_account_id', 'grantee_account_id', 'mode'])
+    .execute();
+  await db.schema.createIndex('send_grants_grantee').on('send_grants').column('grantee_account_id').execute();
+};
+
+/**
+ * The ordered list of schema versions. Names sort in application order; add a step at the end,
+ * in a file of its own when it is large.
+ */
 const STEPS: Record<string, Step> = {
   '0001_initial': initial,
+  '0002_sharing': sharing,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -39,6 +39,8 @@ export interface AccountsTable {
   must_change_password: number;
   created_at: number;
   updated_at: number;
+  /** 'person', or 'shared' for a team mailbox that people open through grants. */
+  kind: Generated<string>;
 }
 
 export interface AliasesTable {
@@ -110,6 +112,20 @@ export interface AuditLogTable {
   detail: string;
 }
 
+export interface MailboxAclTable {
+  mailbox_id: number;
+  grantee_account_id: number;
+  rights: string;
+  created_at: number;
+}
+
+export interface SendGrantsTable {
+  owner_account_id: number;
+  grantee_account_id: number;
+  mode: string;
+  created_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_domains: OrgDomainsTable;
@@ -121,6 +137,8 @@ export interface Database {
   blobs: BlobsTable;
   blob_chunks: BlobChunksTable;
   audit_log: AuditLogTable;
+  mailbox_acl: MailboxAclTable;
+  send_grants: SendGrantsTable;
 }
 
 export type OrgRow = Selectable<OrgsTable>;
