@@ -2,7 +2,7 @@
  * The HTTP door: for now the operational endpoints (/healthz, /metrics). Webmail, the admin
  * portal, JMAP, DAV and the REST API mount here as they arrive, each as a fastify plugin.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
@@ -14,7 +14,7 @@ export interface HttpServerOptions {
 }
 
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: opts.logger.child({ proto: 'http' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ loggerInstance: opts.logger.child({ proto: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
 
   app.get('/healthz', async (_req, reply) => {
     try {
