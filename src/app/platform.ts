@@ -7,11 +7,18 @@ import { InProcessEventBus } from '../core/events/bus.js';
 import { createServices, type Services } from '../core/services.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
+import path from 'node:path';
+import { TransportService } from '../core/transport/transport-service.js';
+import { DnsMailGateway } from '../gateways/dns/mail-dns.js';
+import { NodemailerOutbound } from '../gateways/smtp/outbound-client.js';
+import { SMTP_LIMITS } from '../protocols/smtp/limits.js';
 
 export interface Platform {
   config: Config;
   store: Store;
   services: Services;
+  /** Mail transport: SMTP rules, outbound queue, DKIM keys (gateways wired here). */
+  transport: TransportService;
   close(): Promise<void>;
 }
 
@@ -19,10 +26,20 @@ export async function openPlatform(config: Config): Promise<Platform> {
   const store = await openStore(config.database, config.dataDir);
   const bus = new InProcessEventBus();
   const services = createServices(store, bus, { nationalDomain: config.nationalDomain });
+  const transport = new TransportService({
+    store,
+    services,
+    dns: new DnsMailGateway(config.smtp.routes),
+    smtp: new NodemailerOutbound(),
+    hostname: config.hostname,
+    spoolDir: path.join(config.dataDir, 'spool'),
+    limits: { ...SMTP_LIMITS.transport, retryBaseMs: config.smtp.retryBaseMs, expiryMs: config.smtp.expiryMs },
+  });
   return {
     config,
     store,
     services,
+    transport,
     async close() {
       await bus.close();
       await store.close();

@@ -5,10 +5,13 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { readFileSync } from 'node:fs';
 import { createHttpServer } from '../protocols/http/http-server.js';
+import { startImap } from '../protocols/imap/server.js';
 import { bootstrapNationalAdmin, ensureDataDir, ensureTlsCertificate } from './bootstrap.js';
 import { createMetrics } from './metrics.js';
 import { openPlatform, type Platform } from './platform.js';
+import { startSmtp } from './smtp.js';
 
 export interface RunningServer {
   platform: Platform;
@@ -35,12 +38,30 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   await http.listen({ host: config.bind, port: config.ports.http });
   const httpPort = (http.server.address() as { port: number }).port;
 
+  const imap = await startImap(
+    {
+      services: platform.services,
+      logger,
+      hostname: config.hostname,
+      tls: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+    },
+    config.bind,
+    { imap: config.ports.imap, imaps: config.ports.imaps },
+  );
+
+  const smtp = await startSmtp(platform, logger);
+
   const host = config.bind.includes(':') ? `[${config.bind}]` : config.bind;
   const urls = {
     webmail: `http://${host}:${httpPort}/`,
     admin: `http://${host}:${httpPort}/admin/`,
     health: `http://${host}:${httpPort}/healthz`,
     metrics: `http://${host}:${httpPort}/metrics`,
+    imap: `imap://${host}:${imap.ports.imap} (STARTTLS)`,
+    imaps: `imaps://${host}:${imap.ports.imaps}`,
+    smtp: `smtp://${host}:${smtp.ports.smtp} (MX)`,
+    submission: `smtp://${host}:${smtp.ports.submission} (STARTTLS, AUTH)`,
+    submissions: `smtps://${host}:${smtp.ports.submissions} (implicit TLS, AUTH)`,
   };
   const banner = [
     `Wardpost is running (${platform.store.engine} store, data in ${config.dataDir})`,
@@ -63,6 +84,8 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down: closing listeners, draining, closing the store');
+      await smtp.close();
+      await imap.close();
       await http.close();
       await platform.close();
     })();

@@ -4,8 +4,10 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { serveForever } from '../app/serve.js';
 import { fail } from './io.js';
+import { registerDirectoryCommands } from './directory.js';
 import { registerOrgCommands } from './org.js';
 import { registerUserCommands } from './user.js';
+import { registerTransportCommands } from './queue.js';
 
 const program = new Command();
 program
@@ -32,5 +34,7 @@ program
 
 registerOrgCommands(program);
 registerUserCommands(program);
+registerTransportCommands(program);
+registerDirectoryCommands(program);
 
 await program.parseAsync(process.argv);

@@ -36,7 +36,41 @@ const EnvSchema = z.object({
   WARDPOST_TLS_CERT: z.string().optional(),
   WARDPOST_TLS_KEY: z.string().optional(),
   WARDPOST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WARDPOST_SMTP_ROUTES: z.string().optional(),
+  WARDPOST_QUEUE_RETRY_MS: z.coerce
+    .number({ error: 'WARDPOST_QUEUE_RETRY_MS must be a number of milliseconds' })
+    .int('WARDPOST_QUEUE_RETRY_MS must be a whole number of milliseconds')
+    .min(100, 'WARDPOST_QUEUE_RETRY_MS must be at least 100')
+    .default(60_000),
+  WARDPOST_QUEUE_EXPIRY_HOURS: z.coerce
+    .number({ error: 'WARDPOST_QUEUE_EXPIRY_HOURS must be a number of hours' })
+    .positive('WARDPOST_QUEUE_EXPIRY_HOURS must be more than 0')
+    .default(120),
 });
+
+/** One static outbound route: mail for `domain` goes to host:port instead of the domain's MX. */
+export interface SmtpRoute {
+  host: string;
+  port: number;
+}
+
+/**
+ * Parses WARDPOST_SMTP_ROUTES: "example.org=127.0.0.1:2526,other.test=mx.local:25". A domain of
+ * "*" routes every domain without its own entry (a smarthost).
+ */
+export function parseSmtpRoutes(value: string | undefined): Record<string, SmtpRoute> {
+  const out: Record<string, SmtpRoute> = {};
+  if (!value) return out;
+  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\*|[a-z0-9.-]+)=(\[[0-9a-f:.]+\]|[a-z0-9.-]+):(\d{1,5})$/i.exec(item);
+    const port = m ? Number(m[3]) : NaN;
+    if (!m || port < 1 || port > 65535) {
+      throw new ConfigError(`invalid WARDPOST_SMTP_ROUTES=${JSON.stringify(value)}: "${item}" is not DOMAIN=HOST:PORT (expected e.g. example.org=127.0.0.1:2526,other.test=mx.local:25)`);
+    }
+    out[m[1]!.toLowerCase()] = { host: m[2]!.replace(/^\[|\]$/g, ''), port };
+  }
+  return out;
+}
 
 export interface Config {
   dataDir: string;
@@ -47,6 +81,8 @@ export interface Config {
   ports: { smtp: number; submission: number; submissions: number; imap: number; imaps: number; http: number; ldap: number };
   tls: { certFile: string; keyFile: string; generated: boolean };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Outbound mail transport: static routes (tests, smarthost) and the retry schedule. */
+  smtp: { routes: Record<string, SmtpRoute>; retryBaseMs: number; expiryMs: number };
 }
 
 /** Raised when the environment holds a value Wardpost cannot use; the message names the variable. */
@@ -102,5 +138,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       generated: e.WARDPOST_TLS_CERT === undefined,
     },
     logLevel: e.WARDPOST_LOG_LEVEL,
+    smtp: {
+      routes: parseSmtpRoutes(e.WARDPOST_SMTP_ROUTES),
+      retryBaseMs: e.WARDPOST_QUEUE_RETRY_MS,
+      expiryMs: Math.round(e.WARDPOST_QUEUE_EXPIRY_HOURS * 3_600_000),
+    },
   };
 }

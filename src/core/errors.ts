@@ -12,7 +12,15 @@ export type ErrorCode =
   | 'forbidden'
   | 'unauthenticated'
   | 'account_suspended'
-  | 'temporary_failure';
+  | 'temporary_failure'
+  /** Mail for a foreign domain from someone who may not relay through us. */
+  | 'relay_denied'
+  | 'rate_limited'
+  | 'message_too_large'
+  /** Malformed message content (bare LF, NUL, over-long lines). */
+  | 'invalid_message'
+  /** Refused by a policy hook (DMARC reject, content rules). */
+  | 'policy_rejected';
 
 export class WardpostError extends Error {
   constructor(

@@ -36,6 +36,9 @@ export abstract class KyselyStore implements Store {
   readonly blobRefs;
   readonly audit;
   readonly sharing;
+  readonly directory;
+  readonly transport;
+  readonly mailState;
   readonly blobs: BlobAccess;
   private queue: GroupJob[] = [];
   private stats = { batches: 0, jobs: 0 };
@@ -61,6 +64,9 @@ export abstract class KyselyStore implements Store {
     this.blobRefs = repos.blobRefs;
     this.audit = repos.audit;
     this.sharing = repos.sharing;
+    this.directory = repos.directory;
+    this.transport = repos.transport;
+    this.mailState = repos.mailState;
     this.maxBatch = opts.maxBatch ?? 256;
     this.writers = opts.writers ?? 1;
     this.isRetryable = opts.isRetryable ?? (() => false);

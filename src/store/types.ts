@@ -6,8 +6,12 @@
  */
 import type { BlobAccess } from './blobs/blob-access.js';
 import type { AccountRow, AuditRow, MailboxRow, MessageRow, OrgRow } from './schema/tables.js';
+import type { DirectoryEntryRow } from './schema/tables.js';
+import type { DkimKeyRow, OutboundQueueRow } from './schema/tables.js';
 
 export type { AccountRow, AuditRow, MailboxRow, MessageRow, OrgRow } from './schema/tables.js';
+export type { DirectoryEntryRow } from './schema/tables.js';
+export type { DkimKeyRow, OutboundQueueRow } from './schema/tables.js';
 export type { BlobStore, PutResult } from './blobs/types.js';
 export type { BlobAccess, StagedBlob } from './blobs/blob-access.js';
 
@@ -164,6 +168,118 @@ export interface SharingRepo {
   sendGrantsOf(ownerAccountId: number): Promise<{ granteeAccountId: number; mode: string }[]>;
 }
 
+/** Mailbox and message changes after delivery: flags, expunge, rename, delete (see repos/mail-state.ts). */
+export interface MailStateRepo {
+  renameMailbox(id: number, name: string): Promise<void>;
+  /** Removes a mailbox with its message rows, grants and expunge records (blob refs are the caller's). */
+  deleteMailbox(id: number): Promise<void>;
+  setSubscribed(id: number, subscribed: boolean): Promise<void>;
+  /** A grantee's subscription to another account's folder. */
+  setSharedSubscription(accountId: number, mailboxId: number, on: boolean): Promise<void>;
+  sharedSubscriptions(accountId: number): Promise<number[]>;
+  uids(mailboxId: number): Promise<number[]>;
+  messagesBetween(mailboxId: number, firstUid: number, lastUid: number): Promise<MessageRow[]>;
+  /** Takes the next MODSEQ of a mailbox (locks its row until commit). */
+  bumpModseq(mailboxId: number): Promise<number>;
+  setFlags(mailboxId: number, uid: number, flags: string, modseq: number): Promise<void>;
+  removeMessages(mailboxId: number, uids: readonly number[]): Promise<void>;
+  adjustMailbox(mailboxId: number, count: number, bytes: number): Promise<void>;
+  releaseQuota(accountId: number, bytes: number): Promise<void>;
+  recordExpunged(mailboxId: number, uids: readonly number[], modseq: number): Promise<void>;
+  expungedSince(mailboxId: number, modseq: number): Promise<number[]>;
+  indexes(hashes: readonly string[]): Promise<{ blobHash: string; indexJson: string }[]>;
+  /** UIDs whose stored text columns contain `needle` (case-insensitive). */
+  searchText(mailboxId: number, needle: string, columns: readonly ('subject' | 'from_text' | 'search_text' | 'index_json')[]): Promise<number[]>;
+}
+
+export interface NewQueueItem {
+  messageKey: string;
+  blobHash: string;
+  size: number;
+  sender: string;
+  senderAccountId: number | null;
+  recipient: string;
+  domain: string;
+  dkimDomain: string | null;
+  nextAttemptAt: number;
+  expiresAt: number;
+}
+
+export interface QueueAttempt {
+  status: 'queued' | 'sent' | 'failed' | 'expired';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  remoteHost: string | null;
+  finishedAt: number | null;
+}
+
+/** Outbound queue, DKIM keys and distribution lists (see repos/transport.ts). */
+export interface TransportRepo {
+  enqueue(items: NewQueueItem[]): Promise<number[]>;
+  /** Queued rows whose next attempt is due, oldest first. */
+  due(now: number, limit: number): Promise<OutboundQueueRow[]>;
+  /**
+   * Takes a due row for one attempt by moving its next attempt to `leaseUntil`, only if nobody
+   * else did first (compare-and-set on next_attempt_at). A node that dies mid-attempt leaves the
+   * row to be retried when the lease runs out.
+   */
+  claim(id: number, expectedNextAttemptAt: number, leaseUntil: number): Promise<boolean>;
+  recordAttempt(id: number, attempt: QueueAttempt & { lastAttemptAt: number }): Promise<void>;
+  queueItem(id: number): Promise<OutboundQueueRow | undefined>;
+  listQueue(filter: { status?: string; limit?: number }): Promise<OutboundQueueRow[]>;
+  /** Makes a queued row due now; false when it is not queued. */
+  retryNow(id: number, now: number): Promise<boolean>;
+  dkimKey(domain: string): Promise<DkimKeyRow | undefined>;
+  /** Stores a key unless the domain has one already (first writer wins). */
+  putDkimKey(key: DkimKeyRow): Promise<void>;
+  list(address: string): Promise<{ address: string; orgId: number; name: string } | undefined>;
+  listMembers(address: string): Promise<string[]>;
+  createList(address: string, orgId: number, name: string): Promise<void>;
+  addListMember(address: string, member: string): Promise<void>;
+}
+
+/** A directory entry as written by core (see core/directory for the meaning of each field). */
+export interface DirectoryRecord {
+  sourceKey: string;
+  kind: string;
+  accountId: number | null;
+  orgId: number | null;
+  displayName: string;
+  givenName: string;
+  familyName: string;
+  jobTitle: string | null;
+  role: string | null;
+  specialty: string | null;
+  department: string | null;
+  site: string | null;
+  address: string | null;
+  phoneDesk: string | null;
+  phoneMobile: string | null;
+  phonePager: string | null;
+  email: string | null;
+  registration: string | null;
+  nationalCode: string | null;
+  visibility: string;
+  contentHash: string;
+}
+
+export interface DirectoryUpsert {
+  id: number;
+  change: 'added' | 'updated' | 'unchanged';
+}
+
+export interface DirectoryRepo {
+  /** Inserts or updates by source key; a record whose content hash is unchanged writes nothing. */
+  upsertMany(records: readonly DirectoryRecord[]): Promise<DirectoryUpsert[]>;
+  byIds(ids: readonly number[]): Promise<DirectoryEntryRow[]>;
+  bySourceKey(key: string): Promise<DirectoryEntryRow | undefined>;
+  /** Entries with id > afterId in id order, for loading the search index in pages. */
+  scan(afterId: number, limit: number): Promise<DirectoryEntryRow[]>;
+  remove(sourceKey: string): Promise<number | undefined>;
+  count(): Promise<number>;
+}
+
 export interface Repos {
   orgs: OrgRepo;
   accounts: AccountRepo;
@@ -173,6 +289,9 @@ export interface Repos {
   blobRefs: BlobRefRepo;
   audit: AuditRepo;
   sharing: SharingRepo;
+  directory: DirectoryRepo;
+  transport: TransportRepo;
+  mailState: MailStateRepo;
 }
 
 export interface Store extends Repos {

@@ -7,6 +7,7 @@ import { parseAddress } from '../addresses.js';
 import { audit } from '../audit/audit-log.js';
 import { WardpostError, conflict, invalid, notFound } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
+import { accountRecord, syncAccountEntry } from '../directory/records.js';
 import { createDefaultMailboxes } from '../mail/default-mailboxes.js';
 import type { AccountRow, Repos, Store } from '../../store/types.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
@@ -116,6 +117,8 @@ export class AccountService {
       });
       for (const alias of addresses.slice(1)) await tx.accounts.addAlias(created.id, alias);
       await createDefaultMailboxes(tx, created.id);
+      // The directory entry commits with the account, so the two never disagree.
+      await tx.directory.upsertMany([accountRecord(created)]);
       await audit(tx, actor, { action: kind === 'shared' ? 'shared-mailbox.create' : 'account.create', target: address, orgId: org.id, detail: { role, quotaBytes, aliases: addresses.slice(1), kind } });
       return created;
     });
@@ -138,6 +141,8 @@ export class AccountService {
     if (acct.status !== status) {
       await this.store.transaction(async (tx) => {
         await tx.accounts.update(acct.id, { status });
+        const updated = await tx.accounts.byId(acct.id);
+        if (updated) await syncAccountEntry(tx.directory, updated);
         await audit(tx, actor, { action: status === 'suspended' ? 'account.suspend' : 'account.restore', target: acct.address, orgId: acct.org_id });
       });
       await this.bus.publish({ type: 'account.updated', accountId: acct.id, orgId: acct.org_id, fields: ['status'] });

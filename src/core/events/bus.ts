@@ -6,9 +6,16 @@
  */
 export type DomainEvent =
   | { type: 'mail.delivered'; accountId: number; mailboxId: number; uid: number; modseq: number }
+  /** Flags of messages changed; `origin` names the session that made the change (it already knows). */
+  | { type: 'mail.flags'; accountId: number; mailboxId: number; changes: { uid: number; modseq: number; flags: string[] }[]; origin?: string }
+  | { type: 'mail.expunged'; accountId: number; mailboxId: number; uids: number[]; modseq: number; origin?: string }
+  /** A mailbox was created, renamed or deleted (its selected sessions must let go on delete). */
+  | { type: 'mailbox.changed'; accountId: number; mailboxId: number; change: 'created' | 'renamed' | 'deleted' }
   | { type: 'account.created'; accountId: number; orgId: number; address: string }
   | { type: 'account.updated'; accountId: number; orgId: number; fields: string[] }
-  | { type: 'org.created'; orgId: number; slug: string };
+  | { type: 'org.created'; orgId: number; slug: string }
+  /** Directory entries written or removed (ids); every node's search index re-reads them. */
+  | { type: 'directory.changed'; ids: number[]; origin?: string };
 
 export type EventType = DomainEvent['type'];
 export type Handler<T extends EventType> = (event: Extract<DomainEvent, { type: T }>) => void;

@@ -5,6 +5,7 @@
 import type { Actor } from '../actor.js';
 import { normaliseDomain } from '../addresses.js';
 import { audit } from '../audit/audit-log.js';
+import { orgRecord } from '../directory/records.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { OrgRow, Store } from '../../store/types.js';
@@ -66,6 +67,7 @@ export class OrgService {
         if ((await tx.orgs.domainOwner(d)) !== undefined) throw conflict(`domain ${d} already belongs to another organisation`);
       }
       const created = await tx.orgs.insert({ slug, name, parentId, kind, nationalCode: input.nationalCode ?? null }, domains);
+      await tx.directory.upsertMany([orgRecord(created)]);
       await audit(tx, actor, { action: 'org.create', target: slug, orgId: created.id, detail: { name, parent: input.parent ?? null, domains, kind } });
       return created;
     });

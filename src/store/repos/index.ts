@@ -9,6 +9,9 @@ import { KyselyMailboxRepo } from './mailboxes.js';
 import { KyselyMessageMetaRepo, KyselyMessageRepo } from './messages.js';
 import { KyselyOrgRepo } from './orgs.js';
 import { KyselySharingRepo } from './sharing.js';
+import { KyselyDirectoryRepo } from './directory.js';
+import { KyselyTransportRepo } from './transport.js';
+import { KyselyMailStateRepo } from './mail-state.js';
 
 export function bindRepos(db: Kysely<Database>): Repos {
   return {
@@ -20,5 +23,8 @@ export function bindRepos(db: Kysely<Database>): Repos {
     blobRefs: new KyselyBlobRefRepo(db),
     audit: new KyselyAuditRepo(db),
     sharing: new KyselySharingRepo(db),
+    directory: new KyselyDirectoryRepo(db),
+    transport: new KyselyTransportRepo(db),
+    mailState: new KyselyMailStateRepo(db),
   };
 }

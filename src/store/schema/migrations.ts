@@ -5,6 +5,8 @@
  * chosen by the `Dialect` argument. Never edit a released step: add a new one.
  */
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { directoryStep } from './directory-migration.js';
+import { transportStep } from './transport-migration.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -172,6 +174,23 @@ const sharing: Step = async (db) => {
   await db.schema.createIndex('send_grants_grantee').on('send_grants').column('grantee_account_id').execute();
 };
 
+/** IMAP (and JMAP changes): UIDs expunged per mailbox with the MODSEQ of their removal, for QRESYNC VANISHED. */
+const imap: Step = async (db) => {
+  await db.schema
+    .createTable('expunged_messages')
+    .addColumn('mailbox_id', 'bigint', (c) => c.notNull())
+    .addColumn('uid', 'bigint', (c) => c.notNull())
+    .addColumn('modseq', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('expunged_mailbox_modseq').on('expunged_messages').columns(['mailbox_id', 'modseq']).execute();
+  await db.schema
+    .createTable('shared_subscriptions')
+    .addColumn('account_id', 'bigint', (c) => c.notNull())
+    .addColumn('mailbox_id', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('shared_subscriptions_pk', ['account_id', 'mailbox_id'])
+    .execute();
+};
+
 /**
  * The ordered list of schema versions. Names sort in application order; add a step at the end,
  * in a file of its own when it is large.
@@ -179,6 +198,9 @@ const sharing: Step = async (db) => {
 const STEPS: Record<string, Step> = {
   '0001_initial': initial,
   '0002_sharing': sharing,
+  '0003_transport': transportStep,
+  '0004_imap': imap,
+  '0005_directory': directoryStep,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

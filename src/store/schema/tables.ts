@@ -126,6 +126,91 @@ export interface SendGrantsTable {
   created_at: number;
 }
 
+/** UIDs expunged from a mailbox and the MODSEQ of their removal (QRESYNC VANISHED, JMAP changes). */
+export interface ExpungedMessagesTable {
+  mailbox_id: number;
+  uid: number;
+  modseq: number;
+}
+
+/** A grantee's subscription to a folder of another account. */
+export interface SharedSubscriptionsTable {
+  account_id: number;
+  mailbox_id: number;
+}
+
+/** One recipient of a message waiting for (or done with) outbound delivery. */
+export interface OutboundQueueTable {
+  id: Generated<number>;
+  message_key: string;
+  blob_hash: string;
+  size: number;
+  sender: string;
+  sender_account_id: number | null;
+  recipient: string;
+  domain: string;
+  dkim_domain: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_attempt_at: number | null;
+  last_error: string | null;
+  remote_host: string | null;
+  created_at: number;
+  expires_at: number;
+  finished_at: number | null;
+}
+
+export interface DkimKeysTable {
+  domain: string;
+  selector: string;
+  algorithm: string;
+  private_key: string;
+  public_key: string;
+  created_at: number;
+}
+
+export interface DistributionListsTable {
+  address: string;
+  org_id: number;
+  name: string;
+  created_at: number;
+}
+
+export interface DistributionListMembersTable {
+  list_address: string;
+  member: string;
+  created_at: number;
+}
+
+export interface DirectoryEntriesTable {
+  id: Generated<number>;
+  source_key: string;
+  kind: string;
+  account_id: number | null;
+  org_id: number | null;
+  display_name: string;
+  given_name: string;
+  family_name: string;
+  job_title: string | null;
+  role: string | null;
+  specialty: string | null;
+  department: string | null;
+  site: string | null;
+  address: string | null;
+  phone_desk: string | null;
+  phone_mobile: string | null;
+  phone_pager: string | null;
+  email: string | null;
+  registration: string | null;
+  national_code: string | null;
+  visibility: string;
+  content_hash: string;
+  updated_at: number;
+}
+
+export type DirectoryEntryRow = Selectable<DirectoryEntriesTable>;
+
 export interface Database {
   orgs: OrgsTable;
   org_domains: OrgDomainsTable;
@@ -138,7 +223,14 @@ export interface Database {
   blob_chunks: BlobChunksTable;
   audit_log: AuditLogTable;
   mailbox_acl: MailboxAclTable;
+  directory_entries: DirectoryEntriesTable;
   send_grants: SendGrantsTable;
+  outbound_queue: OutboundQueueTable;
+  dkim_keys: DkimKeysTable;
+  distribution_lists: DistributionListsTable;
+  distribution_list_members: DistributionListMembersTable;
+  expunged_messages: ExpungedMessagesTable;
+  shared_subscriptions: SharedSubscriptionsTable;
 }
 
 export type OrgRow = Selectable<OrgsTable>;
@@ -147,3 +239,5 @@ export type NewAccountRow = Insertable<AccountsTable>;
 export type MailboxRow = Selectable<MailboxesTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type OutboundQueueRow = Selectable<OutboundQueueTable>;
+export type DkimKeyRow = Selectable<DkimKeysTable>;

@@ -3,6 +3,7 @@
 import type { MimeLimits } from './limits.js';
 import { selectBodyParts, type BodyParts } from './body-parts.js';
 import type { ScanResult, ScannedPart } from './structure-scanner.js';
+import { isSpace } from './text-normalize.js';
 import type { Envelope, MessageIndex, MimePart } from './types.js';
 
 const EMPTY_ENVELOPE: Envelope = {
@@ -72,15 +73,49 @@ function* walk(part: MimePart): Generator<MimePart> {
 /** Cuts `s` to at most `maxBytes` UTF-8 bytes on a character boundary. */
 function clipUtf8(s: string, maxBytes: number): string {
   if (s.length * 3 <= maxBytes || Buffer.byteLength(s, 'utf8') <= maxBytes) return s;
-  const cut = Buffer.from(s, 'utf8').subarray(0, maxBytes).toString('utf8');
+  // Every character takes at least one byte, so the first maxBytes + 1 characters hold the first
+  // maxBytes bytes (the extra one keeps a surrogate pair at the cut whole). When the first maxBytes
+  // characters take maxBytes bytes, they are all ASCII and are the answer.
+  if (s.length >= maxBytes && Buffer.byteLength(s.slice(0, maxBytes), 'utf8') === maxBytes) return s.slice(0, maxBytes);
+  const head = s.length > maxBytes + 1 ? s.slice(0, maxBytes + 1) : s;
+  const cut = Buffer.from(head, 'utf8').subarray(0, maxBytes).toString('utf8');
   return cut.replace(/\uFFFD$/, '');
 }
 
-function previewOf(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const code = flat.charCodeAt(max - 1);
-  return flat.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+/**
+ * The first `max` characters of the texts joined with blank lines, white-space runs collapsed to one
+ * space and trimmed; reads only as far as it needs to.
+ */
+function previewOf(texts: readonly string[], max: number): string {
+  let out = '';
+  let count = 0;
+  let gap = false;
+  for (const t of texts) {
+    gap = true; // the blank line that joins the texts (a leading one is trimmed)
+    const n = t.length;
+    let i = 0;
+    while (i < n && count <= max) {
+      while (i < n && isSpace(t.charCodeAt(i))) {
+        gap = true;
+        i++;
+      }
+      if (i === n) break;
+      const start = i;
+      const room = max + 1 - count - (gap && count > 0 ? 1 : 0);
+      while (i < n && i - start < room && !isSpace(t.charCodeAt(i))) i++;
+      if (gap && count > 0) {
+        out += ' ';
+        count++;
+      }
+      out += t.slice(start, i);
+      count += i - start;
+      gap = false;
+    }
+    if (count > max) break;
+  }
+  if (count <= max) return out;
+  const code = out.charCodeAt(max - 1);
+  return out.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
 /** Builds the `MessageIndex` of a finished scan. */
@@ -109,7 +144,6 @@ export function assemble(scan: ScanResult, limits: MimeLimits): MessageIndex {
     const t = texts.get(p);
     if (t && !used.has(p) && !htmlOnly.has(p)) otherTexts.push(t);
   }
-  const body = bodyTexts.join('\n\n');
   const searchText = clipUtf8([...bodyTexts, ...otherTexts].join('\n\n'), limits.maxSearchTextBytes);
 
   const summary = scan.root.summary;
@@ -138,7 +172,7 @@ export function assemble(scan: ScanResult, limits: MimeLimits): MessageIndex {
     htmlBody: main.htmlBody.map((p) => p.path),
     attachments: main.attachments.map((p) => p.path),
     searchText,
-    preview: previewOf(body, limits.previewLength),
+    preview: previewOf(bodyTexts, limits.previewLength),
     hasAttachment,
     problems: scan.problems,
   };

@@ -15,6 +15,12 @@ export function strictUtf8(buf: Uint8Array): string | null {
 
 const UTF8_LIKE = /^(?:us-?ascii|ascii|utf-?8|ansi_x3\.4-1968|7bit|8bit)$/;
 
+/** Whether text labelled `charset` is read as UTF-8 when it is valid UTF-8 (see `decodeBytes`). */
+export function isUtf8Label(charset: string | null | undefined): boolean {
+  const cs = (charset ?? '').trim().toLowerCase();
+  return !cs || UTF8_LIKE.test(cs);
+}
+
 /**
  * Decodes `buf` in `charset` (RFC 2045 §5.1 / RFC 2046 §4.1.2 charset names, as libmime understands
  * them, iso-2022-jp included). Never throws: unknown charsets fall back to UTF-8.

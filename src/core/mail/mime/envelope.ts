@@ -3,7 +3,7 @@
 import { parseAddressList, toDisplayAddresses } from './address-parse.js';
 import { clip, decodeWords, firstField, stripComments, type HeaderField } from './header-parse.js';
 import type { MimeLimits } from './limits.js';
-import type { DisplayAddress, Envelope } from './types.js';
+import type { Envelope, MessageSummary } from './types.js';
 
 /** RFC 3501 §7.4.2 ENVELOPE from a message header: raw values, first occurrence of each field. */
 export function buildEnvelope(fields: readonly HeaderField[], limits: MimeLimits): Envelope {
@@ -27,21 +27,6 @@ export function buildEnvelope(fields: readonly HeaderField[], limits: MimeLimits
     inReplyTo: raw('in-reply-to'),
     messageId: raw('message-id'),
   };
-}
-
-/** Decoded, display-ready values of a top-level message header. */
-export interface MessageSummary {
-  subject: string;
-  from: DisplayAddress[];
-  sender: DisplayAddress[];
-  replyTo: DisplayAddress[];
-  to: DisplayAddress[];
-  cc: DisplayAddress[];
-  bcc: DisplayAddress[];
-  date: Date | null;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
 }
 
 /** Display values derived from the raw envelope plus the References field (RFC 5322 §3.6.4). */

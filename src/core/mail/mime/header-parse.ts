@@ -4,27 +4,12 @@
 import libmime from 'libmime';
 import { decodeBytes, headerBytesToString } from './charset.js';
 import type { MimeLimits } from './limits.js';
-import type { ContentDisposition } from './types.js';
+import type { ContentDisposition, PartHeaderInfo } from './types.js';
 
 /** One header field: lower-cased name and unfolded value (leading whitespace removed). */
 export interface HeaderField {
   key: string;
   value: string;
-}
-
-/** The MIME fields of one part (RFC 2045 §5-§8, RFC 2183, RFC 3282, RFC 2557, RFC 1864). */
-export interface PartHeaderInfo {
-  type: string;
-  subtype: string;
-  params: Record<string, string>;
-  id: string | null;
-  description: string | null;
-  encoding: string;
-  disposition: ContentDisposition | null;
-  language: string[] | null;
-  location: string | null;
-  md5: string | null;
-  filename: string | null;
 }
 
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;

@@ -7,8 +7,10 @@ export type {
   EmbeddedMessage,
   Envelope,
   MessageIndex,
+  MessageSummary,
   MimePart,
   MimeProblem,
+  PartHeaderInfo,
 } from './types.js';
 export { MIME_LIMITS, type MimeIndexOptions, type MimeLimits } from './limits.js';
 export { MimeIndexer, indexBuffer, indexMessage } from './indexer.js';

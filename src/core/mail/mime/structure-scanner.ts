@@ -6,16 +6,18 @@
 // missing inner close-delimiter does not swallow the rest of the message. Only one partial line is
 // ever buffered, and one that grows past `maxPendingLineBytes` outside a header is passed on in
 // pieces (it cannot be a boundary line), so memory does not depend on the message size.
-import { buildEnvelope, summarize, type MessageSummary } from './envelope.js';
-import { parsePartHeader, splitHeaderFields, type PartHeaderInfo } from './header-parse.js';
+import { buildEnvelope, summarize } from './envelope.js';
+import { parsePartHeader, splitHeaderFields } from './header-parse.js';
 import type { MimeLimits } from './limits.js';
 import type { LeafSink, TextExtractor } from './text-extract.js';
-import type { Envelope, MimeProblem } from './types.js';
+import type { Envelope, MessageSummary, MimeProblem, PartHeaderInfo } from './types.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
 const DASH = 0x2d;
 const IDENTITY_ENCODINGS = new Set(['7bit', '8bit', 'binary']);
+/** A line feed followed by the start of a possible delimiter line. */
+const LF_DASH_DASH = Buffer.from('\n--', 'latin1');
 
 /** A part as the scanner records it; `assemble` turns the tree into `MimePart`s. */
 export interface ScannedPart {
@@ -149,6 +151,13 @@ export class StructureScanner {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let pos = 0;
     while (pos < buf.length) {
+      if (this.carry.length === 0) {
+        const next = this.bulk(buf, pos);
+        if (next !== pos) {
+          pos = next;
+          continue;
+        }
+      }
       const nl = buf.indexOf(LF, pos);
       if (nl === -1) {
         this.carry.append(buf.subarray(pos));
@@ -205,6 +214,57 @@ export class StructureScanner {
     } else {
       this.partial += line.length;
     }
+  }
+
+  /**
+   * Takes, all at once, the complete body lines from `pos` on that cannot be delimiter lines: those
+   * that do not start with "--" while a multipart is open (all of them otherwise). It does for them
+   * exactly what `line` does one at a time, in a single pass over the line feeds. Returns where it
+   * stopped: `pos` when the next line needs `line` (a header line, a possible delimiter, or no line
+   * feed ahead).
+   */
+  private bulk(buf: Buffer, pos: number): number {
+    const top = this.top();
+    if (top.kind === 'header') return pos;
+    let limit = buf.length;
+    if (this.delimiterPossible()) {
+      if (this.partial === 0 && buf[pos] === DASH) return pos;
+      const next = buf.indexOf(LF_DASH_DASH, pos);
+      if (next !== -1) limit = next + 1;
+    }
+    let nl = buf.indexOf(LF, pos);
+    if (nl === -1 || nl >= limit) return pos;
+    let lfs = 0;
+    let crlfs = 0;
+    let lineStart = pos;
+    let crlf = false;
+    for (;;) {
+      lfs++;
+      crlf = nl > pos && buf[nl - 1] === CR;
+      if (crlf) crlfs++;
+      const after = nl + 1;
+      if (after >= limit) break;
+      const next = buf.indexOf(LF, after);
+      if (next === -1 || next >= limit) break;
+      lineStart = after;
+      nl = next;
+    }
+    const end = nl + 1;
+    this.bodyData(top, buf.subarray(pos, end));
+    this.crlfLines += crlfs;
+    this.lfLines += lfs - crlfs;
+    this.lfCount += lfs;
+    this.prevNl = crlf ? 2 : 1;
+    this.prevContent = (lfs === 1 ? this.partial : 0) + (end - lineStart - this.prevNl);
+    this.partial = 0;
+    this.offset += end - pos;
+    return end;
+  }
+
+  /** Whether some open multipart still looks for delimiter lines. */
+  private delimiterPossible(): boolean {
+    for (const ctx of this.stack) if (ctx.kind === 'multipart' && ctx.stage !== 'epilogue') return true;
+    return false;
   }
 
   private bodyData(ctx: Ctx, data: Buffer): void {

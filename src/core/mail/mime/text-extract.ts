@@ -1,10 +1,14 @@
 // Text of text/plain and text/html parts for search and preview: transfer-decoded as the body
 // streams past, kept up to `maxTextPartBytes` per part, then charset-decoded (RFC 2046 §4.1.2) and,
 // for HTML, reduced to its text. Total extracted text is bounded, so memory is too.
-import { decodeBytes } from './charset.js';
-import type { PartHeaderInfo } from './header-parse.js';
+import { isUtf8 } from 'node:buffer';
+import { decodeBytes, isUtf8Label } from './charset.js';
 import type { MimeLimits } from './limits.js';
+import { TextNormalizer, Utf8Normalizer } from './text-normalize.js';
 import { createTransferDecoder, type TransferDecoder } from './transfer-decode.js';
+import type { PartHeaderInfo } from './types.js';
+
+export { normalizeText } from './text-normalize.js';
 
 /** Receives the raw body bytes of one part, in any slicing; `end` returns the extracted text. */
 export interface LeafSink {
@@ -12,10 +16,12 @@ export interface LeafSink {
   end(): string | null;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 class TextSink implements LeafSink {
   private readonly decoder: TransferDecoder;
   // One growing buffer rather than a list of per-line buffers: far less overhead per byte kept.
-  private buf = Buffer.alloc(0);
+  private buf = EMPTY;
   private bytes = 0;
   private full = false;
 
@@ -24,7 +30,7 @@ class TextSink implements LeafSink {
     private readonly charset: string | null,
     private readonly html: boolean,
     private readonly cap: number,
-    private readonly done: (text: string) => string,
+    private readonly extractor: TextExtractor,
   ) {
     this.decoder = createTransferDecoder(encoding);
   }
@@ -37,7 +43,8 @@ class TextSink implements LeafSink {
     if (out.length === 0 || this.full) return;
     const n = Math.min(out.length, this.cap - this.bytes);
     if (this.bytes + n > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.min(this.cap, Math.max(this.bytes + n, this.buf.length * 2, 1024)));
+      // Grows fourfold: a long part is copied again a third of its size at most.
+      const next = Buffer.allocUnsafe(Math.min(this.cap, Math.max(this.bytes + n, this.buf.length * 4, 4096)));
       this.buf.copy(next, 0, 0, this.bytes);
       this.buf = next;
     }
@@ -48,18 +55,17 @@ class TextSink implements LeafSink {
 
   end(): string | null {
     if (!this.full) this.keep(this.decoder.end());
-    let text = decodeBytes(this.buf.subarray(0, this.bytes), this.charset);
-    this.buf = Buffer.alloc(0);
-    if (this.full) text = text.replace(/\uFFFD+$/, '');
-    if (this.html) text = htmlToText(text);
-    text = normalizeText(text);
-    return text ? this.done(text) : null;
+    const bytes = this.buf.subarray(0, this.bytes);
+    this.buf = EMPTY;
+    return this.extractor.extract(bytes, this.charset, this.html, this.full);
   }
 }
 
 /** Hands out sinks for text parts while the extraction budget lasts. */
 export class TextExtractor {
   private budget: number;
+  /** The last valid UTF-8 text, whose length (what it takes from the budget) is measured only if needed. */
+  private unmeasured: Utf8Normalizer | null = null;
 
   constructor(private readonly limits: MimeLimits) {
     // Alternatives (plain and HTML) are both extracted and one is chosen later, hence twice the cap.
@@ -71,30 +77,55 @@ export class TextExtractor {
    * such as a multipart's preamble), or null when the part is not text or the budget is spent.
    */
   open(info: PartHeaderInfo, asPlain = false): LeafSink | null {
-    if (this.budget <= 0) return null;
+    if (this.remaining() <= 0) return null;
     const isText = info.type === 'text' && (info.subtype === 'plain' || info.subtype === 'html');
     if (!isText && !asPlain) return null;
     const html = isText && info.subtype === 'html';
-    return new TextSink(info.encoding, info.params.charset ?? null, html, this.limits.maxTextPartBytes, (text) => this.take(text));
+    return new TextSink(info.encoding, info.params.charset ?? null, html, this.limits.maxTextPartBytes, this);
   }
 
-  private take(text: string): string {
-    const t = text.length > this.budget ? text.slice(0, Math.max(0, this.budget)) : text;
-    this.budget -= t.length;
-    return t;
+  /**
+   * The text of a part's decoded body (`bytes`, which it may overwrite): charset-decoded (a part cut
+   * at `maxTextPartBytes` loses a trailing partial character), reduced to text for HTML, normalised,
+   * and cut to the budget left, which its length then takes from. Search text and preview are capped,
+   * so only their worth of a long text is built: at least `maxSearchTextBytes` characters (each at
+   * least one UTF-8 byte) and `previewLength` non-white-space characters.
+   */
+  extract(bytes: Buffer, charset: string | null, html: boolean, truncated: boolean): string | null {
+    const countMax = this.remaining();
+    const buildMin = this.limits.maxSearchTextBytes + 16;
+    const wordsMin = this.limits.previewLength + 1;
+    if (!html && isUtf8Label(charset) && isUtf8(bytes)) {
+      // Valid UTF-8 is normalised as bytes, as it would be once decoded (the decoder used for a
+      // whole drops a leading byte order mark, and so is it here).
+      const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+      let end = bytes.length;
+      if (truncated) {
+        while (end - start >= 3 && bytes[end - 3] === 0xef && bytes[end - 2] === 0xbf && bytes[end - 1] === 0xbd) end -= 3;
+      }
+      const norm = new Utf8Normalizer(bytes.subarray(start, end), buildMin, wordsMin);
+      const text = norm.text(countMax);
+      if (!text) return null;
+      this.unmeasured = norm;
+      return text;
+    }
+    let text = decodeBytes(bytes, charset);
+    if (truncated) text = text.replace(/\uFFFD+$/, '');
+    if (html) text = htmlToText(text);
+    const norm = new TextNormalizer(countMax, buildMin, wordsMin);
+    norm.push(text);
+    const result = norm.finish();
+    this.budget -= result.length;
+    return result.text || null;
   }
-}
 
-/** Collapses runs of blanks, trims lines, keeps at most one empty line, drops control characters. */
-export function normalizeText(s: string): string {
-  return s
-    .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
-    .replace(/[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ')
-    .replace(/[ \t\u00a0\u2000-\u200b\u3000]+/g, ' ')
-    .replace(/ ?\n ?/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  private remaining(): number {
+    if (this.unmeasured) {
+      this.budget -= this.unmeasured.length();
+      this.unmeasured = null;
+    }
+    return this.budget;
+  }
 }
 
 const SKIP_CONTENT = new Set(['script', 'style', 'title', 'template']);

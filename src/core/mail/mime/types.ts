@@ -40,7 +40,7 @@ export interface Envelope {
   messageId: string | null;
 }
 
-/** A parsed Content-Disposition (RFC 2183): lower-cased type, parameters as for `MimePart.params`. */
+/** A parsed Content-Disposition (RFC 2183): lower-cased type, parameters as for `PartHeaderInfo.params`. */
 export interface ContentDisposition {
   type: string;
   params: Record<string, string>;
@@ -54,25 +54,13 @@ export interface EmbeddedMessage {
 }
 
 /**
- * One MIME entity (RFC 2045, RFC 2046) with the byte offsets of its header and body.
- *
- * `path` is the IMAP section number (RFC 3501 §6.4.5): "" for the message root, "1", "1.2", ...
- * The root part of an embedded message carries the path of its message/rfc822 container, and its
- * children continue from there (container "2": children "2.1", "2.2"); `resolveSection` implements
- * the full section-number rules on top of this tree.
+ * The MIME fields of one part's header (RFC 2045 §5-§8, RFC 2183, RFC 3282, RFC 2557, RFC 1864).
  *
  * Parameters (`params`, `disposition.params`) have lower-cased names; RFC 2231 continuations are joined
  * and charset-decoded to Unicode, other values are kept as written (unquoted). An IMAP layer that cannot
  * send UTF-8 re-encodes non-ASCII values with RFC 2231 when it writes BODYSTRUCTURE.
  */
-export interface MimePart {
-  path: string;
-  /** Start of the part's MIME header (for the root, 0). */
-  headerStart: number;
-  /** Start of the body: just after the blank line that ends the header. */
-  bodyStart: number;
-  /** End of the body, exclusive; the CRLF before a boundary line belongs to the boundary (RFC 2046 §5.1.1). */
-  bodyEnd: number;
+export interface PartHeaderInfo {
   /** Lower-cased media type and subtype; defaults text/plain (RFC 2045 §5.2), message/rfc822 in multipart/digest. */
   type: string;
   subtype: string;
@@ -88,6 +76,25 @@ export interface MimePart {
   md5: string | null;
   /** Decoded file name (disposition `filename`, else type `name`; RFC 2231 and RFC 2047 decoded), or null. */
   filename: string | null;
+}
+
+/**
+ * One MIME entity (RFC 2045, RFC 2046) with the byte offsets of its header and body, and its header
+ * fields (`PartHeaderInfo`).
+ *
+ * `path` is the IMAP section number (RFC 3501 §6.4.5): "" for the message root, "1", "1.2", ...
+ * The root part of an embedded message carries the path of its message/rfc822 container, and its
+ * children continue from there (container "2": children "2.1", "2.2"); `resolveSection` implements
+ * the full section-number rules on top of this tree.
+ */
+export interface MimePart extends PartHeaderInfo {
+  path: string;
+  /** Start of the part's MIME header (for the root, 0). */
+  headerStart: number;
+  /** Start of the body: just after the blank line that ends the header. */
+  bodyStart: number;
+  /** End of the body, exclusive; the CRLF before a boundary line belongs to the boundary (RFC 2046 §5.1.1). */
+  bodyEnd: number;
   /** Body octets (`bodyEnd - bodyStart`) and body lines, as BODYSTRUCTURE reports them. */
   size: number;
   lines: number;
@@ -121,16 +128,8 @@ export type MimeProblem =
   | 'encoded-message'
   | 'no-header-end';
 
-/** Everything the protocol layers need from one message. */
-export interface MessageIndex {
-  /** Size of the raw message in bytes (IMAP RFC822.SIZE). */
-  size: number;
-  /** Size of the top-level header block including its terminating blank line. */
-  headerSize: number;
-  /** Line endings seen: "crlf", "lf" (bare LF only), "mixed", or "none" (a single line). */
-  lineEndings: 'crlf' | 'lf' | 'mixed' | 'none';
-  envelope: Envelope;
-  structure: MimePart;
+/** Decoded, display-ready values of a top-level message header. */
+export interface MessageSummary {
   /** Subject with encoded-words decoded and folding whitespace collapsed; "" when absent. */
   subject: string;
   from: DisplayAddress[];
@@ -145,6 +144,18 @@ export interface MessageIndex {
   messageId: string | null;
   inReplyTo: string | null;
   references: string[];
+}
+
+/** Everything the protocol layers need from one message: its structure, plus the `MessageSummary` display values. */
+export interface MessageIndex extends MessageSummary {
+  /** Size of the raw message in bytes (IMAP RFC822.SIZE). */
+  size: number;
+  /** Size of the top-level header block including its terminating blank line. */
+  headerSize: number;
+  /** Line endings seen: "crlf", "lf" (bare LF only), "mixed", or "none" (a single line). */
+  lineEndings: 'crlf' | 'lf' | 'mixed' | 'none';
+  envelope: Envelope;
+  structure: MimePart;
   /** Part paths chosen by the RFC 8621 §4.1.4 algorithm (message/rfc822 parts are not entered). */
   textBody: string[];
   htmlBody: string[];

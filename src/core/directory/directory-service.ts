@@ -1,0 +1,209 @@
+/**
+ * The national directory: one search service every door calls (JSON API, LDAP, CardDAV, web).
+ * Entries live in the store; the search index lives in memory, loaded at start and kept current
+ * from domain events, so a search never scans the database.
+ */
+import type { EventBus } from '../events/bus.js';
+import { notFound } from '../errors.js';
+import type { DirectoryEntryRow, DirectoryRecord, DirectoryUpsert, OrgRow, Store } from '../../store/types.js';
+import { accountSourceKey, orgRecord, orgSourceKey, recordAsRow, rowToEntry, syncAccountEntry } from './records.js';
+import { DirectorySearchIndex, type IndexedEntry } from './search-index.js';
+import type { DirectoryEntry, EntryKind, SearchQuery, SearchResult, Viewer, Visibility } from './types.js';
+
+/** Kinds of organisation that are units of a larger one: their "organisation" is the one above. */
+const UNIT_KINDS = new Set(['site', 'department']);
+export const MAX_PAGE = 200;
+
+export class DirectoryService {
+  private readonly index = new DirectorySearchIndex();
+  private orgs = new Map<number, OrgRow>();
+  private children = new Map<number, number[]>();
+  private loaded = false;
+  private unsubscribe: (() => void)[] = [];
+  /** Marks this node's own events, whose changes its index already has. */
+  private readonly nodeId = `directory-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Loads the index from the store and starts following account and organisation changes. */
+  async start(onProgress?: (loaded: number) => void): Promise<void> {
+    await this.refreshOrgs();
+    let after = 0;
+    let n = 0;
+    for (;;) {
+      const page = await this.store.directory.scan(after, 5000);
+      if (!page.length) break;
+      for (const r of page) this.index.put(this.indexed(r));
+      after = Number(page[page.length - 1]!.id);
+      n += page.length;
+      onProgress?.(n);
+    }
+    this.loaded = true;
+    this.unsubscribe.push(
+      this.bus.subscribe('account.created', (e) => void this.refreshKey(accountSourceKey(e.accountId))),
+      this.bus.subscribe('account.updated', (e) => void this.refreshKey(accountSourceKey(e.accountId))),
+      this.bus.subscribe('org.created', (e) => void this.refreshOrgs().then(() => this.refreshKey(orgSourceKey(e.orgId)))),
+      this.bus.subscribe('directory.changed', (e) => {
+        if (e.origin !== this.nodeId) void this.refreshIds(e.ids);
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Writes records (one transaction per call) and brings the index up to date. */
+  async upsert(records: readonly DirectoryRecord[]): Promise<DirectoryUpsert[]> {
+    const result = await this.store.transaction((tx) => tx.directory.upsertMany(records));
+    const changed: number[] = [];
+    result.forEach((r, i) => {
+      if (r.change === 'unchanged') return;
+      changed.push(r.id);
+      // This node's index is current when upsert returns; other nodes follow the event.
+      if (this.loaded) this.index.put(this.indexed(recordAsRow(r.id, records[i]!)));
+    });
+    if (changed.length) await this.bus.publish({ type: 'directory.changed', ids: changed, origin: this.nodeId });
+    return result;
+  }
+
+  /** Re-derives the entry of one account (after a change made outside the account service). */
+  async syncAccount(accountId: number): Promise<void> {
+    const a = await this.store.accounts.byId(accountId);
+    if (!a) return;
+    await this.store.transaction((tx) => syncAccountEntry(tx.directory, a));
+    await this.refreshKey(accountSourceKey(accountId));
+  }
+
+  async search(viewer: Viewer, q: SearchQuery): Promise<SearchResult> {
+    const started = performance.now();
+    if (!this.loaded) await this.start();
+    const limit = Math.max(1, Math.min(q.limit ?? 20, MAX_PAGE));
+    const offset = Math.max(0, q.offset ?? 0);
+    let scope: Set<number> | undefined;
+    if (q.scope) {
+      const root = [...this.orgs.values()].find((o) => o.slug === q.scope!.toLowerCase() || o.national_code === q.scope);
+      if (!root) throw notFound(`organisation "${q.scope}" does not exist`);
+      scope = new Set(this.subtree(root.id));
+    }
+    const viewerTenant = viewer.orgId === null ? null : this.tenantOf(viewer.orgId);
+    const own = new Set(viewerTenant === null ? [] : this.subtree(viewerTenant));
+    const { total, ids } = this.index.search({
+      text: q.text ?? '',
+      ...(scope ? { orgs: scope } : {}),
+      mayViewOrg: (orgId) => !!viewer.national || (orgId !== null && viewerTenant !== null && this.tenantOf(orgId) === viewerTenant),
+      ownOrgs: own,
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.role ? { role: q.role } : {}),
+      ...(q.specialty ? { specialty: q.specialty } : {}),
+      ...(q.site ? { site: q.site } : {}),
+      offset,
+      limit,
+    });
+    const rows = await this.store.directory.byIds(ids);
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    const entries = ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [this.toEntry(r)] : [];
+    });
+    return { total, entries, tookMs: performance.now() - started };
+  }
+
+  /** One entry, if the viewer may see it (hidden entries are never shown). */
+  async get(viewer: Viewer, id: number): Promise<DirectoryEntry> {
+    const [row] = await this.store.directory.byIds([id]);
+    if (!row || !this.visibleTo(viewer, row)) throw notFound(`no directory entry ${id}`);
+    return this.toEntry(row);
+  }
+
+  /** The organisation tree, for browsing; every node can scope a search. */
+  async tree(): Promise<{ id: number; slug: string; name: string; kind: string; parentId: number | null; nationalCode: string | null }[]> {
+    await this.refreshOrgs();
+    return [...this.orgs.values()].map((o) => ({ id: o.id, slug: o.slug, name: o.name, kind: o.kind, parentId: o.parent_id === null ? null : Number(o.parent_id), nationalCode: o.national_code }));
+  }
+
+  /** Ensures every organisation of the tree has its directory entry (cheap when they all do). */
+  async syncOrganisations(): Promise<void> {
+    await this.refreshOrgs();
+    await this.upsert([...this.orgs.values()].map(orgRecord));
+  }
+
+  private visibleTo(viewer: Viewer, r: DirectoryEntryRow): boolean {
+    const v = r.visibility as Visibility;
+    if (v === 'hidden') return false;
+    if (v === 'national' || viewer.national) return true;
+    if (viewer.orgId === null || r.org_id === null) return false;
+    return this.tenantOf(viewer.orgId) === this.tenantOf(Number(r.org_id));
+  }
+
+  /** The organisation an entry "belongs to" for visibility: the nearest non-unit at or above it. */
+  private tenantOf(orgId: number): number {
+    let id = orgId;
+    for (let guard = 0; guard < 64; guard++) {
+      const o = this.orgs.get(id);
+      if (!o || !UNIT_KINDS.has(o.kind) || o.parent_id === null) return id;
+      id = Number(o.parent_id);
+    }
+    return id;
+  }
+
+  private subtree(orgId: number): number[] {
+    const out: number[] = [];
+    const stack = [orgId];
+    while (stack.length) {
+      const id = stack.pop()!;
+      out.push(id);
+      stack.push(...(this.children.get(id) ?? []));
+    }
+    return out;
+  }
+
+  private async refreshOrgs(): Promise<void> {
+    const rows = await this.store.orgs.list();
+    this.orgs = new Map(rows.map((o) => [o.id, o]));
+    this.children = new Map();
+    for (const o of rows) {
+      if (o.parent_id === null) continue;
+      const p = Number(o.parent_id);
+      this.children.set(p, [...(this.children.get(p) ?? []), o.id]);
+    }
+  }
+
+  private async refreshKey(sourceKey: string): Promise<void> {
+    const row = await this.store.directory.bySourceKey(sourceKey);
+    if (row) this.index.put(this.indexed(row));
+  }
+
+  private async refreshIds(ids: number[]): Promise<void> {
+    const rows = await this.store.directory.byIds(ids);
+    const present = new Set(rows.map((r) => Number(r.id)));
+    for (const r of rows) this.index.put(this.indexed(r));
+    for (const id of ids) if (!present.has(id)) this.index.remove(id);
+  }
+
+  private indexed(r: DirectoryEntryRow): IndexedEntry {
+    return {
+      id: Number(r.id),
+      kind: r.kind as EntryKind,
+      orgId: r.org_id === null ? null : Number(r.org_id),
+      visibility: r.visibility as Visibility,
+      names: [r.display_name, r.given_name, r.family_name].join(' '),
+      other: [r.job_title, r.role, r.specialty, r.department, r.site, r.email?.split('@')[0], r.national_code].filter(Boolean).join(' '),
+      role: r.role,
+      specialty: r.specialty,
+      site: r.site,
+    };
+  }
+
+  private toEntry(r: DirectoryEntryRow): DirectoryEntry {
+    const o = r.org_id === null ? undefined : this.orgs.get(Number(r.org_id));
+    return rowToEntry(r, o ? { id: o.id, slug: o.slug, name: o.name } : null);
+  }
+}

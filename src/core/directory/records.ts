@@ -1,0 +1,143 @@
+/**
+ * Building directory records: from accounts, from organisations and from import rows. The content
+ * hash covers every stored field, so writing an unchanged record is a no-op.
+ */
+import { createHash } from 'node:crypto';
+import type { AccountRow, DirectoryEntryRow, DirectoryRecord, DirectoryRepo, OrgRow } from '../../store/types.js';
+import type { DirectoryEntry, EntryKind, Visibility } from './types.js';
+
+export type RecordFields = Omit<DirectoryRecord, 'contentHash'>;
+
+export function withHash(fields: RecordFields): DirectoryRecord {
+  const h = createHash('sha256');
+  for (const [k, v] of Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1))) h.update(`${k}\u0000${v ?? '\u0001'}\u0000`);
+  return { ...fields, contentHash: h.digest('base64url') };
+}
+
+const EMPTY = {
+  role: null,
+  specialty: null,
+  department: null,
+  site: null,
+  address: null,
+  phoneDesk: null,
+  phoneMobile: null,
+  phonePager: null,
+  registration: null,
+  nationalCode: null,
+} as const;
+
+export const accountSourceKey = (accountId: number) => `account:${accountId}`;
+export const orgSourceKey = (orgId: number) => `org:${orgId}`;
+
+/** The directory record of a staff account or shared mailbox. */
+export function accountRecord(a: AccountRow, extra: Partial<RecordFields> = {}): DirectoryRecord {
+  return withHash({
+    ...EMPTY,
+    sourceKey: accountSourceKey(a.id),
+    kind: a.kind === 'shared' ? 'shared-mailbox' : 'person',
+    accountId: a.id,
+    orgId: a.org_id,
+    displayName: a.display_name,
+    givenName: a.given_name,
+    familyName: a.family_name,
+    jobTitle: a.job_title,
+    phoneMobile: a.mobile,
+    email: a.address,
+    visibility: 'national',
+    ...extra,
+  });
+}
+
+const ORG_ENTRY_KIND: Record<string, EntryKind> = { site: 'site', department: 'department' };
+
+/** The directory record of an organisation of the tree (trusts, practices, sites, departments...). */
+export function orgRecord(o: OrgRow): DirectoryRecord {
+  return withHash({
+    ...EMPTY,
+    sourceKey: orgSourceKey(o.id),
+    kind: ORG_ENTRY_KIND[o.kind] ?? 'organisation',
+    accountId: null,
+    orgId: o.id,
+    displayName: o.name,
+    givenName: '',
+    familyName: '',
+    jobTitle: null,
+    email: null,
+    nationalCode: o.national_code,
+    visibility: 'national',
+  });
+}
+
+export function rowToEntry(r: DirectoryEntryRow, org: { id: number; slug: string; name: string } | null): DirectoryEntry {
+  return {
+    id: Number(r.id),
+    kind: r.kind as EntryKind,
+    accountId: r.account_id === null ? null : Number(r.account_id),
+    org,
+    displayName: r.display_name,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    jobTitle: r.job_title,
+    role: r.role,
+    specialty: r.specialty,
+    department: r.department,
+    site: r.site,
+    address: r.address,
+    phones: { desk: r.phone_desk, mobile: r.phone_mobile, pager: r.phone_pager },
+    email: r.email,
+    registration: r.registration,
+    nationalCode: r.national_code,
+    visibility: r.visibility as Visibility,
+  };
+}
+
+/** Fields only the directory knows (imported or edited there): kept when an account changes. */
+export function directoryOnlyFields(r: DirectoryEntryRow): Partial<RecordFields> {
+  return {
+    role: r.role,
+    specialty: r.specialty,
+    department: r.department,
+    site: r.site,
+    address: r.address,
+    phoneDesk: r.phone_desk,
+    phonePager: r.phone_pager,
+    registration: r.registration,
+    visibility: r.visibility,
+  };
+}
+
+/** Re-derives an account's entry from the account, keeping what only the directory knows. */
+export async function syncAccountEntry(repo: Pick<DirectoryRepo, 'bySourceKey' | 'upsertMany'>, a: AccountRow): Promise<void> {
+  const existing = await repo.bySourceKey(accountSourceKey(a.id));
+  await repo.upsertMany([accountRecord(a, existing ? directoryOnlyFields(existing) : {})]);
+}
+
+/** The row a record becomes once stored as `id` (for updating an index without reading it back). */
+export function recordAsRow(id: number, r: DirectoryRecord): DirectoryEntryRow {
+  return {
+    id,
+    source_key: r.sourceKey,
+    kind: r.kind,
+    account_id: r.accountId,
+    org_id: r.orgId,
+    display_name: r.displayName,
+    given_name: r.givenName,
+    family_name: r.familyName,
+    job_title: r.jobTitle,
+    role: r.role,
+    specialty: r.specialty,
+    department: r.department,
+    site: r.site,
+    address: r.address,
+    phone_desk: r.phoneDesk,
+    phone_mobile: r.phoneMobile,
+    phone_pager: r.phonePager,
+    email: r.email,
+    registration: r.registration,
+    national_code: r.nationalCode,
+    visibility: r.visibility,
+    content_hash: r.contentHash,
+    updated_at: Date.now(),
+  };
+}

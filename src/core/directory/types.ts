@@ -1,0 +1,61 @@
+/** The national directory's vocabulary, shared by every door (JSON API, LDAP, CardDAV, web). */
+
+export const ENTRY_KINDS = ['person', 'organisation', 'site', 'department', 'shared-mailbox', 'list', 'external'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/**
+ * national: anyone signed in finds it; organisation: only people of the same organisation (the
+ * nearest trust, practice, pharmacy... above both: sites and departments belong to their trust);
+ * hidden ("ex-directory"): no search through any door returns it.
+ */
+export const VISIBILITIES = ['national', 'organisation', 'hidden'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export interface DirectoryEntry {
+  id: number;
+  kind: EntryKind;
+  accountId: number | null;
+  org: { id: number; slug: string; name: string } | null;
+  displayName: string;
+  givenName: string;
+  familyName: string;
+  jobTitle: string | null;
+  role: string | null;
+  specialty: string | null;
+  department: string | null;
+  site: string | null;
+  address: string | null;
+  phones: { desk: string | null; mobile: string | null; pager: string | null };
+  email: string | null;
+  registration: string | null;
+  nationalCode: string | null;
+  visibility: Visibility;
+}
+
+/** Who is searching: visibility and "own organisation first" depend on it. */
+export interface Viewer {
+  accountId: number | null;
+  orgId: number | null;
+  /** National administrators see organisation-only entries everywhere (never hidden ones). */
+  national?: boolean;
+}
+
+export interface SearchQuery {
+  /** Free text: words matched as prefixes, typo-tolerant for longer words ("smi jo", "smiht"). */
+  text?: string;
+  /** Organisation slug: only entries of it and everything beneath it. */
+  scope?: string;
+  role?: string;
+  specialty?: string;
+  site?: string;
+  kind?: EntryKind;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchResult {
+  total: number;
+  entries: DirectoryEntry[];
+  /** How long the index took, for the benchmark and the metrics. */
+  tookMs: number;
+}

@@ -1,0 +1,94 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, DirectoryEntriesTable } from '../schema/tables.js';
+import type { DirectoryRecord, DirectoryRepo, DirectoryUpsert } from '../types.js';
+
+function toRow(r: DirectoryRecord, now: number): Insertable<DirectoryEntriesTable> {
+  return {
+    source_key: r.sourceKey,
+    kind: r.kind,
+    account_id: r.accountId,
+    org_id: r.orgId,
+    display_name: r.displayName,
+    given_name: r.givenName,
+    family_name: r.familyName,
+    job_title: r.jobTitle,
+    role: r.role,
+    specialty: r.specialty,
+    department: r.department,
+    site: r.site,
+    address: r.address,
+    phone_desk: r.phoneDesk,
+    phone_mobile: r.phoneMobile,
+    phone_pager: r.phonePager,
+    email: r.email,
+    registration: r.registration,
+    national_code: r.nationalCode,
+    visibility: r.visibility,
+    content_hash: r.contentHash,
+    updated_at: now,
+  };
+}
+
+/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 500;
+
+export class KyselyDirectoryRepo implements DirectoryRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async upsertMany(records: readonly DirectoryRecord[]): Promise<DirectoryUpsert[]> {
+    if (!records.length) return [];
+    const now = Date.now();
+    const existing = new Map<string, { id: number; hash: string }>();
+    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+      const keys = records.slice(i, i + INSERT_CHUNK).map((r) => r.sourceKey);
+      const rows = await this.db.selectFrom('directory_entries').select(['id', 'source_key', 'content_hash']).where('source_key', 'in', keys).execute();
+      for (const row of rows) existing.set(row.source_key, { id: Number(row.id), hash: row.content_hash });
+    }
+    const out: DirectoryUpsert[] = new Array(records.length);
+    const fresh: { index: number; rec: DirectoryRecord }[] = [];
+    for (const [index, rec] of records.entries()) {
+      const old = existing.get(rec.sourceKey);
+      if (!old) fresh.push({ index, rec });
+      else if (old.hash === rec.contentHash) out[index] = { id: old.id, change: 'unchanged' };
+      else {
+        const { source_key: _k, ...set } = toRow(rec, now);
+        await this.db.updateTable('directory_entries').set(set).where('id', '=', old.id).execute();
+        out[index] = { id: old.id, change: 'updated' };
+      }
+    }
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+      const chunk = fresh.slice(i, i + INSERT_CHUNK);
+      const ids = await this.db
+        .insertInto('directory_entries')
+        .values(chunk.map((c) => toRow(c.rec, now)))
+        .returning(['id', 'source_key'])
+        .execute();
+      const byKey = new Map(ids.map((r) => [r.source_key, Number(r.id)]));
+      for (const c of chunk) out[c.index] = { id: byKey.get(c.rec.sourceKey)!, change: 'added' };
+    }
+    return out;
+  }
+
+  byIds(ids: readonly number[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('directory_entries').selectAll().where('id', 'in', [...ids]).execute();
+  }
+
+  bySourceKey(key: string) {
+    return this.db.selectFrom('directory_entries').selectAll().where('source_key', '=', key).executeTakeFirst();
+  }
+
+  scan(afterId: number, limit: number) {
+    return this.db.selectFrom('directory_entries').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  }
+
+  async remove(sourceKey: string) {
+    const row = await this.db.deleteFrom('directory_entries').where('source_key', '=', sourceKey).returning('id').executeTakeFirst();
+    return row ? Number(row.id) : undefined;
+  }
+
+  async count() {
+    const row = await this.db.selectFrom('directory_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
