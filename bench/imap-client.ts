@@ -25,7 +25,7 @@ export class BenchImap {
     const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {
       socket.once('secureConnect', () => resolve());
-      socket.once('error', reject);
+      socket.on('error', reject);
     });
     const c = new BenchImap(socket);
     await c.until(/^\* OK[^\r\n]*\r\n/m);

@@ -9,7 +9,7 @@
  * connection (server processes only). Times are the median of 5 runs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { BenchImap } from './imap-client.js';
@@ -19,6 +19,8 @@ const IDLE = Number(process.env.WARDPOST_BENCH_IDLE ?? 1000);
 const PASSWORD = 'Quiet-Harbour-Lamp-42';
 const USER = 'bench@wardpost.test';
 const root = mkdtempSync(path.resolve('.bench-imap-'));
+// Dovecot's unprivileged processes must reach their files under it.
+chmodSync(root, 0o755);
 const CLI = path.resolve('dist/src/cli/main.js');
 
 interface Target {
@@ -118,14 +120,22 @@ service imap-login {
     port = ${port}
     ssl = yes
   }
-  process_limit = 20000
-  client_limit = 20000
+  process_limit = 12000
 }
 service imap {
-  process_limit = 20000
+  process_limit = 12000
 }
-default_process_limit = 20000
-default_client_limit = 40000
+service anvil {
+  client_limit = 15000
+}
+service auth {
+  client_limit = 15000
+}
+protocol imap {
+  mail_max_userip_connections = 20000
+}
+default_process_limit = 12000
+default_client_limit = 12000
 `,
   );
   const child = spawn('/usr/sbin/dovecot', ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: 'inherit' });

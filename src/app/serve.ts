@@ -26,9 +26,13 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   const boot = await bootstrapNationalAdmin(platform);
   const metrics = createMetrics(platform);
 
+  // The directory's search index lives in memory: load it before the doors open.
+  await platform.services.directory.start();
+
   const http = createHttpServer({
     logger,
     metrics,
+    services: platform.services,
     health: async () => {
       await platform.store.ping();
       if (!http.server.listening) throw new Error('http listener down');

@@ -3,7 +3,8 @@
  * outbound queue worker for `serve`; stops them in order on shutdown (listeners first, then the
  * queue drains its attempts under way).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { createInboundServer } from '../protocols/smtp/inbound-server.js';
 import { SMTP_LIMITS } from '../protocols/smtp/limits.js';
@@ -28,6 +29,8 @@ export async function startSmtp(platform: Platform, logger: Logger): Promise<Run
     limits,
     log,
   };
+  // Spool files belong to sessions in progress; none survive a restart (their clients got no 250).
+  rmSync(path.join(config.dataDir, 'spool'), { recursive: true, force: true });
   const listeners: SmtpListener[] = [];
   try {
     listeners.push(await listen('smtp', createInboundServer(door), config.bind, config.ports.smtp));

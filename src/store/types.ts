@@ -278,6 +278,8 @@ export interface DirectoryRepo {
   scan(afterId: number, limit: number): Promise<DirectoryEntryRow[]>;
   remove(sourceKey: string): Promise<number | undefined>;
   count(): Promise<number>;
+  /** Entries written at or after `since` (ms), oldest first: how a node catches up on writes made elsewhere. */
+  changedSince(since: number, limit: number): Promise<DirectoryEntryRow[]>;
 }
 
 export interface Repos {

@@ -20,6 +20,8 @@ export class DirectoryService {
   private children = new Map<number, number[]>();
   private loaded = false;
   private unsubscribe: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private caughtUpTo = 0;
   /** Marks this node's own events, whose changes its index already has. */
   private readonly nodeId = `directory-${process.pid}-${Math.random().toString(36).slice(2)}`;
 
@@ -28,8 +30,14 @@ export class DirectoryService {
     private readonly bus: EventBus,
   ) {}
 
-  /** Loads the index from the store and starts following account and organisation changes. */
-  async start(onProgress?: (loaded: number) => void): Promise<void> {
+  /**
+   * Loads the index from the store and starts following changes: domain events from this process
+   * (and, in cluster mode, other nodes), plus a cheap periodic catch-up on `updated_at` for writes
+   * made by other processes that share the store without sharing the bus (the CLI next to `serve`).
+   */
+  async start(onProgress?: (loaded: number) => void, opts: { catchUpMs?: number } = {}): Promise<void> {
+    if (this.loaded) return;
+    this.caughtUpTo = Date.now() - 1000;
     await this.refreshOrgs();
     let after = 0;
     let n = 0;
@@ -50,10 +58,34 @@ export class DirectoryService {
         if (e.origin !== this.nodeId) void this.refreshIds(e.ids);
       }),
     );
+    const every = opts.catchUpMs ?? 2000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.catchUp().catch(() => undefined), every);
+      this.timer.unref();
+    }
   }
 
   stop(): void {
     for (const u of this.unsubscribe.splice(0)) u();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Re-reads entries written since the last catch-up (with a margin for clock skew between writers). */
+  async catchUp(): Promise<number> {
+    const since = this.caughtUpTo - 2000;
+    const now = Date.now();
+    let n = 0;
+    for (let after = since; ; ) {
+      const rows = await this.store.directory.changedSince(after, 5000);
+      for (const r of rows) this.index.put(this.indexed(r));
+      n += rows.length;
+      if (rows.length < 5000) break;
+      after = Number(rows[rows.length - 1]!.updated_at);
+    }
+    if (n) await this.refreshOrgs();
+    this.caughtUpTo = now;
+    return n;
   }
 
   get size(): number {

@@ -8,10 +8,16 @@ import type { DirectoryEntry, EntryKind, Visibility } from './types.js';
 
 export type RecordFields = Omit<DirectoryRecord, 'contentHash'>;
 
+/** Every stored field, in a fixed order: the content hash must not depend on object key order. */
+const HASHED_FIELDS: readonly (keyof RecordFields)[] = [
+  'sourceKey', 'kind', 'accountId', 'orgId', 'displayName', 'givenName', 'familyName', 'jobTitle', 'role', 'specialty', 'department',
+  'site', 'address', 'phoneDesk', 'phoneMobile', 'phonePager', 'email', 'registration', 'nationalCode', 'visibility',
+];
+
 export function withHash(fields: RecordFields): DirectoryRecord {
-  const h = createHash('sha256');
-  for (const [k, v] of Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1))) h.update(`${k}\u0000${v ?? '\u0001'}\u0000`);
-  return { ...fields, contentHash: h.digest('base64url') };
+  let text = '';
+  for (const k of HASHED_FIELDS) text += `${fields[k] ?? '\u0001'}\u0000`;
+  return { ...fields, contentHash: createHash('sha1').update(text).digest('base64url') };
 }
 
 const EMPTY = {

@@ -72,6 +72,7 @@ export class DirectorySearchIndex {
   private readonly slotOf = new Map<number, number>();
   private readonly namePostings = new Map<string, number[]>();
   private readonly otherPostings = new Map<string, number[]>();
+  private readonly known = new Set<string>();
   /** Index words by first character, for prefix expansion. */
   private readonly byFirst = new Map<string, string[]>();
   /** One-deletion variants of words of 4+ characters -> the words. */
@@ -125,23 +126,22 @@ export class DirectorySearchIndex {
     if (!list) {
       list = [];
       map.set(word, list);
-      if (!this.namePostings.has(word) || !this.otherPostings.has(word)) this.learnWord(word);
+      if (!this.known.has(word)) this.learnWord(word);
     }
     list.push(slot);
   }
 
   private learnWord(word: string): void {
+    this.known.add(word);
     const first = word[0]!;
     const bucket = this.byFirst.get(first) ?? [];
-    if (!bucket.includes(word)) {
-      bucket.push(word);
-      this.byFirst.set(first, bucket);
-      if (word.length >= 4) {
-        for (const d of deletions(word)) {
-          const l = this.deletionMap.get(d) ?? [];
-          l.push(word);
-          this.deletionMap.set(d, l);
-        }
+    bucket.push(word);
+    this.byFirst.set(first, bucket);
+    if (word.length >= 4) {
+      for (const d of deletions(word)) {
+        const l = this.deletionMap.get(d) ?? [];
+        l.push(word);
+        this.deletionMap.set(d, l);
       }
     }
   }
@@ -157,7 +157,7 @@ export class DirectorySearchIndex {
       for (const v of variants) {
         // v is the query with one deletion (or none): index words equal to it, or whose deletions equal it.
         const candidates = [...(this.deletionMap.get(v) ?? [])];
-        if (this.namePostings.has(v) || this.otherPostings.has(v)) candidates.push(v);
+        if (this.known.has(v)) candidates.push(v);
         for (const w of candidates) if (!out.has(w)) out.set(w, { word: w, typo: true, exact: false });
       }
     }

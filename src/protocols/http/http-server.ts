@@ -5,12 +5,17 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { Services } from '../../core/services.js';
+import { registerDirectoryRoutes } from './api/directory/routes.js';
+import { RouteRegistry } from './api/route-registry.js';
 
 export interface HttpServerOptions {
   logger: Logger;
   metrics: Registry;
   /** Resolves when everything the node depends on answers; rejects naming what does not. */
   health: () => Promise<Record<string, 'ok'>>;
+  /** The domain services the API routes call (absent: operational endpoints only). */
+  services?: Services;
 }
 
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
@@ -29,6 +34,13 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     reply.header('content-type', opts.metrics.contentType);
     return opts.metrics.metrics();
   });
+
+  if (opts.services) {
+    const registry = new RouteRegistry();
+    registerDirectoryRoutes(app, opts.services, registry);
+    const doc = registry.openapi({ title: 'Wardpost API', version: '1' });
+    app.get('/api/openapi.json', async () => doc);
+  }
 
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ error: 'not_found', message: `nothing at ${req.url}` });

@@ -87,6 +87,10 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
     return row ? Number(row.id) : undefined;
   }
 
+  changedSince(since: number, limit: number) {
+    return this.db.selectFrom('directory_entries').selectAll().where('updated_at', '>=', since).orderBy('updated_at').limit(limit).execute();
+  }
+
   async count() {
     const row = await this.db.selectFrom('directory_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);

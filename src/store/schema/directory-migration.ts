@@ -37,4 +37,5 @@ export async function directoryStep(db: Kysely<unknown>, d: DialectName): Promis
   await db.schema.createIndex('directory_account').on('directory_entries').column('account_id').execute();
   await db.schema.createIndex('directory_org').on('directory_entries').column('org_id').execute();
   await db.schema.createIndex('directory_email').on('directory_entries').column('email').execute();
+  await db.schema.createIndex('directory_updated').on('directory_entries').column('updated_at').execute();
 }

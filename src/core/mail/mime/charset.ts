@@ -1,11 +1,13 @@
 // Bytes to text. Mail declares its charset but is often wrong: undeclared, "us-ascii" and "utf-8"
 // text is taken as UTF-8 when it is valid UTF-8 and as Windows-1252 otherwise (the usual mislabel).
+import { isAscii, isUtf8 } from 'node:buffer';
 import libcharset from 'libmime/lib/charset.js';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes `buf` as UTF-8 when it is valid UTF-8, else null. */
 export function strictUtf8(buf: Uint8Array): string | null {
+  if (!isUtf8(buf)) return null; // cheaper than the decoder's exception
   try {
     return utf8Strict.decode(buf);
   } catch {
@@ -47,6 +49,6 @@ function decodeWith(buf: Buffer, charset: string): string {
  * because no protocol can carry them in a header value.
  */
 export function headerBytesToString(buf: Buffer): string {
-  const s = strictUtf8(buf) ?? decodeWith(buf, 'windows-1252');
+  const s = isAscii(buf) ? buf.toString('latin1') : (strictUtf8(buf) ?? decodeWith(buf, 'windows-1252'));
   return s.includes('\0') ? s.replace(/\0/g, '') : s;
 }

@@ -21,28 +21,26 @@ const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
  */
 export function splitHeaderFields(block: Buffer): HeaderField[] {
   const fields: HeaderField[] = [];
+  // A field and its continuation lines are contiguous in the block: decoded as one slice, no copy.
+  let fieldStart = -1;
   let start = 0;
-  let current: Buffer[] = [];
-  const flush = (): void => {
-    if (current.length === 0) return;
-    const field = parseField(headerBytesToString(Buffer.concat(current)));
+  const flush = (end: number): void => {
+    if (fieldStart < 0) return;
+    const field = parseField(headerBytesToString(block.subarray(fieldStart, end)));
     if (field) fields.push(field);
-    current = [];
+    fieldStart = -1;
   };
   while (start < block.length) {
     const nl = block.indexOf(0x0a, start);
     const end = nl === -1 ? block.length : nl + 1;
-    const line = block.subarray(start, end);
-    const first = line[0];
-    if (first === 0x20 || first === 0x09) {
-      if (current.length > 0) current.push(line);
-    } else {
-      flush();
-      current.push(line);
+    const first = block[start];
+    if (first !== 0x20 && first !== 0x09) {
+      flush(start);
+      fieldStart = start;
     }
     start = end;
   }
-  flush();
+  flush(block.length);
   return fields;
 }
 

@@ -32,6 +32,7 @@ function isBlank(c: number): boolean {
  * Where a copied run of ordinary characters ends: a blank other than a space, a CR, or a space or
  * line feed that is not followed by an ordinary character. Everything before it is output as it is.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what ends a run
 const RUN_END = /[\0-\x09\x0b\x0c\x0e-\x1f\x7f\u00a0\u2000-\u200b\u3000]|[ \n](?![^\0-\x20\x7f\u00a0\u2000-\u200b\u3000])/g;
 const CR_LF = /\r\n?/g;
 

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { MIME_LIMITS, MimeIndexer, indexBuffer, indexMessage } from '../../../../src/core/mail/mime/index.js';
+import { normalizeText } from '../../../../src/core/mail/mime/text-extract.js';
 import { checkInvariants, checkParts, feed, plain, randomSizes, rng } from './helpers.js';
 
 v8.setFlagsFromString('--expose_gc');
@@ -155,6 +156,93 @@ describe('streaming a 5 MB message', () => {
     assert.ok(size > 5_000_000);
     // The one thing kept is the text extracted for search: at most maxTextPartBytes.
     assert.ok(growth < MIME_LIMITS.maxTextPartBytes + 2 * 1024 * 1024, `memory grew by ${growth} bytes for a ${size}-byte message`);
+  });
+});
+
+/** Prose of about `bytes` bytes: words, some non-ASCII, blank runs, tabs, blank lines, lines that start with "--". */
+function prose(bytes: number, seed: number, eol: string): string {
+  const words = ['the', 'patient', 'was', 'seen', 'today,', 'Größe', 'café', 'naïve', '🎉', 'results', 'within', 'normal', 'range.', '--', '-- ', '--==big=', 'x\ty', 'a\u00a0b', 'wide  gap'];
+  const r = rng(seed);
+  const out: string[] = [];
+  let line = '';
+  let size = 0;
+  while (size < bytes) {
+    line += (line ? ' ' : '') + (words[Math.floor(r() * words.length)] as string);
+    if (line.length > 60 + r() * 20) {
+      out.push(r() < 0.05 ? `${line}  ` : line);
+      size += line.length + eol.length;
+      line = '';
+      if (r() < 0.1) out.push('', ...(r() < 0.3 ? ['', ''] : []));
+    }
+  }
+  return out.join(eol) + eol;
+}
+
+function quotedPrintable(text: string): string {
+  const latin1 = Buffer.from(text, 'utf8').toString('latin1');
+  const escaped = latin1.replace(/[^\r\n\t\x20-\x3c\x3e-\x7e]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  // Soft line breaks every 70 characters or so, never inside an "=XX".
+  return escaped.split('\r\n').map((l) => (l.match(/(?:=[0-9A-F]{2}|[^=]){1,70}/g) ?? []).join('=\r\n')).join('\r\n');
+}
+
+function base64Text(text: string): string {
+  const padded = `${Buffer.from('ab').toString('base64')}${Buffer.from('cd').toString('base64')}`;
+  const b64 = Buffer.from(text, 'utf8').toString('base64');
+  return [...(b64.match(/.{1,76}/g) ?? []), padded, 'YWJj'].join('\r\n');
+}
+
+/** A 2 MB message whose text parts go past every extraction cap, in most of the shapes mail takes. */
+function largeTextMessage(): Buffer {
+  const plain = prose(300_000, 1, '\r\n');
+  const html = `<html><body>${prose(200_000, 2, '\r\n').replace(/\r\n\r\n/g, '</p>\r\n<p>')}</body></html>`;
+  const log = prose(1_200_000, 3, '\n');
+  const long = 'z'.repeat(40_000);
+  return Buffer.from([
+    'From: Big Sender <big@example.org>', 'To: someone@example.org', 'Subject: =?utf-8?Q?gro=C3=9Fe_Texte?=',
+    'Content-Type: multipart/mixed; boundary="==big=="', '', 'preamble', '--==big==',
+    'Content-Type: multipart/alternative; boundary="alt"', '', '--alt',
+    'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable', '', quotedPrintable(plain), '--alt',
+    'Content-Type: text/html; charset=utf-8', '', html, '--alt--', '--==big==',
+    'Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="log.txt"', '', log, '--==big==',
+    'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '', base64Text(prose(100_000, 4, '\r\n')), '--==big==',
+    'Content-Type: message/rfc822', '', 'Subject: inner', 'Content-Type: text/plain; charset=iso-8859-1', '', `d\xe9j\xe0 ${long} vu`, '--==big==',
+    'Content-Type: application/octet-stream', 'Content-Transfer-Encoding: base64', '', base64Lines(3000, 5).toString('latin1'), '--==big==--', 'epilogue', '',
+  ].join('\r\n'), 'utf8');
+}
+
+describe('streaming a 2 MB message with large text parts', () => {
+  const raw = largeTextMessage();
+
+  for (const opts of [undefined, { limits: { maxSearchTextBytes: 5000, previewLength: 40, maxTextPartBytes: 100_000 } }]) {
+    it(`gives identical results for any chunking${opts ? ' (small text limits)' : ''}`, async () => {
+      const reference = indexBuffer(raw, opts);
+      checkInvariants(raw, reference);
+      const expected = plain(reference);
+      for (const size of [7, 1000, 65536]) {
+        assert.deepEqual(plain(await feed(raw, () => size, opts)), expected, `chunks of ${size}`);
+      }
+      for (let seed = 1; seed <= 3; seed++) {
+        assert.deepEqual(plain(await feed(raw, randomSizes(seed), opts)), expected, `random chunks, seed ${seed}`);
+      }
+      let fed = 0;
+      const mixed = await feed(raw, () => ((fed += 1) < 200_000 ? 1 : 65536), opts);
+      assert.deepEqual(plain(mixed), expected, 'byte-wise head');
+    });
+  }
+
+  it('extracts capped text', () => {
+    const ix = indexBuffer(raw);
+    assert.ok(raw.length > 2_000_000, `${raw.length} bytes`);
+    assert.deepEqual([ix.textBody, ix.htmlBody, ix.attachments], [['1.1', '3'], ['1.2', '3'], ['2', '4', '5']]);
+    const firstLine = prose(300_000, 1, '\r\n').split('\r\n')[0] ?? '';
+    assert.ok(ix.searchText.startsWith(`${normalizeText(firstLine)}\n`), 'search text starts with the body text');
+    const bytes = Buffer.byteLength(ix.searchText);
+    assert.ok(bytes <= MIME_LIMITS.maxSearchTextBytes && bytes > MIME_LIMITS.maxSearchTextBytes - 4, `searchText of ${bytes} bytes`);
+    assert.equal(ix.preview.length, MIME_LIMITS.previewLength);
+    assert.ok(!ix.preview.includes('  ') && !ix.preview.includes('\n'));
+    const small = indexBuffer(raw, { limits: { maxSearchTextBytes: 5000, previewLength: 40 } });
+    assert.ok(Buffer.byteLength(small.searchText) <= 5000);
+    assert.equal(small.preview, ix.preview.slice(0, 40));
   });
 });
 

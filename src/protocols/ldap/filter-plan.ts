@@ -1,0 +1,124 @@
+/**
+ * Turns a search filter into directory searches whose union holds every entry the filter can
+ * match (a superset; the filter itself is evaluated on each candidate afterwards, so results are
+ * exact). Name-like assertions become text words (the index matches words as prefixes, so each
+ * word of an equality value or of the initial part of a substring is found); (o=...) becomes an
+ * organisation scope; (uid=N) one entry; OR becomes several searches; NOT, presence and anything
+ * the index cannot serve become "every entry" (a scan, bounded by the search's limits).
+ */
+import { fold } from '../../core/directory/normalise.js';
+import { attributeType } from './attributes.js';
+import type { Filter } from './proto/filter.js';
+
+/** One directory search: all words must match; within one organisation's subtree when scoped. */
+export interface Candidates {
+  words: string[];
+  scope?: string;
+  id?: number;
+}
+
+/** null: every entry (no narrowing). Otherwise the union of these searches ([] matches nothing). */
+export type Plan = Candidates[] | null;
+
+export interface PlanContext {
+  /** Organisation slugs whose slug or name equals the value (for (o=...)). */
+  orgsNamed(value: string): string[];
+  /** Is organisation `inner` within the subtree of `outer` (or the same)? */
+  within(inner: string, outer: string): boolean;
+}
+
+/** Entry fields the search index holds, by the LDAP attribute that shows them. */
+const INDEXED = new Set(['cn', 'displayname', 'givenname', 'sn', 'title', 'employeetype', 'businesscategory', 'ou', 'l', 'physicaldeliveryofficename', 'mail']);
+const MAX_BRANCHES = 32;
+
+/**
+ * The words of a value, each the start of a word of the indexed field: split at every character
+ * that is not a letter or digit, as the index splits. Null for values outside printable ASCII,
+ * whose folding could differ from the index's (those searches scan instead).
+ */
+function words(value: string, attribute: string): string[] | null {
+  if (!/^[\x20-\x7e]*$/.test(value)) return null;
+  const v = attribute === 'mail' ? value.split('@')[0]! : value;
+  return fold(v).split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+function leaf(f: Filter, ctx: PlanContext): Plan {
+  if (f.type !== 'equality' && f.type !== 'substrings') return null;
+  const t = attributeType(f.attribute);
+  if (!t) return []; // an unknown attribute is Undefined, never TRUE
+  const name = t.name.toLowerCase();
+  if (f.type === 'equality') {
+    if (name === 'uid') return /^\d{1,15}$/.test(f.value.trim()) ? [{ words: [], id: Number(f.value.trim()) }] : [];
+    if (name === 'o') return ctx.orgsNamed(f.value).map((scope) => ({ words: [], scope }));
+  }
+  if (!INDEXED.has(name)) return null;
+  const source = f.type === 'equality' ? f.value : f.initial;
+  if (source === null) return null;
+  // For a substring, the initial part is whole words then the start of one; the mail local part
+  // ends at "@" (the domain is not indexed).
+  const w = words(source, name);
+  return w && w.length ? [{ words: w }] : null;
+}
+
+function merge(a: Candidates, b: Candidates, ctx: PlanContext): Candidates | null {
+  if (a.id !== undefined || b.id !== undefined) {
+    if (a.id !== undefined && b.id !== undefined && a.id !== b.id) return null;
+    return { words: [], id: (a.id ?? b.id)! };
+  }
+  let scope = a.scope ?? b.scope;
+  if (a.scope && b.scope) {
+    if (ctx.within(a.scope, b.scope)) scope = a.scope;
+    else if (ctx.within(b.scope, a.scope)) scope = b.scope;
+    else return null; // disjoint subtrees
+  }
+  return { words: [...new Set([...a.words, ...b.words])], ...(scope ? { scope } : {}) };
+}
+
+/** The candidate searches for a filter (see the module comment). */
+export function planFilter(f: Filter, ctx: PlanContext): Plan {
+  switch (f.type) {
+    case 'and': {
+      let acc: Plan = null;
+      const plans = f.filters.map((s) => planFilter(s, ctx)).filter((p): p is Candidates[] => p !== null);
+      if (plans.some((p) => p.length === 0)) return [];
+      for (const p of plans.sort((x, y) => x.length - y.length)) {
+        if (acc === null) {
+          acc = p;
+          continue;
+        }
+        if (acc.length * p.length > MAX_BRANCHES) continue; // keep the narrower: still a superset
+        const next: Candidates[] = [];
+        for (const x of acc) for (const y of p) {
+          const m = merge(x, y, ctx);
+          if (m) next.push(m);
+        }
+        acc = next;
+      }
+      return acc;
+    }
+    case 'or': {
+      const out: Candidates[] = [];
+      for (const s of f.filters) {
+        const p = planFilter(s, ctx);
+        if (p === null) return null;
+        out.push(...p);
+        if (out.length > MAX_BRANCHES) return null;
+      }
+      return out;
+    }
+    case 'not':
+      return null;
+    default:
+      return leaf(f, ctx);
+  }
+}
+
+/** Combines a plan with the scope the search base implies. */
+export function withBaseScope(plan: Plan, baseScope: string | undefined, ctx: PlanContext): Candidates[] {
+  const list = plan ?? [{ words: [] }];
+  if (!baseScope) return list;
+  return list.flatMap((c) => {
+    const m = merge(c, { words: [], scope: baseScope }, ctx);
+    return m ? [m] : [];
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * The search operation (RFC 4511 section 4.5) over the national directory: base and scope
+ * resolved against the tree, the filter planned into directory searches (search-plan), every
+ * candidate checked against the whole filter, then sizeLimit, the server's limits and the paged
+ * results control (RFC 2696) applied. Visibility is the directory service's: the viewer is the
+ * bound account.
+ */
+import type { DirectoryEntry } from '../../core/directory/types.js';
+import { isWardpostError } from '../../core/errors.js';
+import type { Identity, LdapContext } from './context.js';
+import { isOrgEntry, orgEntry, personEntry, rootDse, type LdapEntry } from './entries.js';
+import { evaluate } from './filter-eval.js';
+import { planFilter, withBaseScope, type Candidates } from './filter-plan.js';
+import { PagingCookies } from './paging.js';
+import { DnError } from './proto/dn.js';
+import { filterToString } from './proto/filter.js';
+import { PAGED_RESULTS_OID, decodePagedControl, type Control, type SearchRequest } from './proto/messages.js';
+import { RESULT, pagedResponseControl, type Attribute, type LdapResult } from './proto/responses.js';
+import { loadTree, resolveScope, type OrgTree, type Region } from './search-scope.js';
+import { attributeType } from './attributes.js';
+
+export interface SearchOutcome {
+  entries: { dn: string; attributes: Attribute[] }[];
+  result: LdapResult;
+  controls: Control[];
+}
+
+/** Set by an AbandonRequest; checked between pages. */
+export interface AbortFlag {
+  aborted: boolean;
+}
+
+const PAGE = 200;
+
+/** The attributes of an entry a client asked for (RFC 4511 section 4.5.1.8: "*", "1.1", names). */
+export function selectAttributes(entry: LdapEntry, requested: readonly string[], typesOnly: boolean, operationalToo = false): Attribute[] {
+  const names = requested.map((r) => r.trim()).filter(Boolean);
+  if (names.length === 1 && names[0] === '1.1') return [];
+  const everything = names.length === 0 || names.includes('*') || (operationalToo && names.includes('+'));
+  const wanted = new Set(names.map((n) => attributeType(n)?.name.toLowerCase()).filter((n): n is string => !!n));
+  const out: Attribute[] = [];
+  for (const [key, a] of entry.attrs) {
+    if (everything || wanted.has(key)) out.push({ type: a.type, values: typesOnly ? [] : a.values });
+  }
+  return out;
+}
+
+class Abandoned extends Error {}
+
+interface Collector {
+  matches: LdapEntry[];
+  need: number;
+  examined: number;
+  /** Set when a server limit stopped the walk early. */
+  stopped: LdapResult | null;
+}
+
+function pagedControl(controls: readonly Control[]): { size: number; cookie: Buffer } | null | 'bad' {
+  const c = controls.find((x) => x.oid === PAGED_RESULTS_OID);
+  if (!c) return null;
+  try {
+    return decodePagedControl(c.value);
+  } catch {
+    return 'bad';
+  }
+}
+
+export async function search(ctx: LdapContext, id: Identity, req: SearchRequest, controls: readonly Control[], abort: AbortFlag): Promise<SearchOutcome> {
+  const done = (code: number, message = '', matchedDN = ''): SearchOutcome => ({ entries: [], result: { code, message, matchedDN }, controls: [] });
+  const paged = pagedControl(controls);
+  if (paged === 'bad') return done(RESULT.protocolError, 'malformed paged results control');
+
+  let target;
+  try {
+    target = ctx.dit.target(req.base);
+  } catch (err) {
+    if (err instanceof DnError) return done(RESULT.invalidDNSyntax, err.message);
+    throw err;
+  }
+  if (target.kind === 'root' && req.scope === 'base') {
+    const dse = rootDse(ctx.dit);
+    const hit = evaluate(req.filter, dse) === true;
+    return { entries: hit ? [{ dn: '', attributes: selectAttributes(dse, req.attributes, req.typesOnly, true) }] : [], result: { code: RESULT.success }, controls: [] };
+  }
+  if (!id.viewer) return done(RESULT.insufficientAccessRights, 'bind with your address and password first: the directory is not open to anonymous searches');
+
+  const limits = ctx.limits;
+  const fingerprint = PagingCookies.fingerprint([id.viewer.accountId, req.base.toLowerCase(), req.scope, filterToString(req.filter), req.sizeLimit]);
+  let offset = 0;
+  let pageSize = 0;
+  let cap: number;
+  if (paged) {
+    const o = ctx.cookies.read(paged.cookie, fingerprint);
+    if (o === null) return done(RESULT.unwillingToPerform, 'paged results cookie is not valid for this search');
+    offset = o;
+    // A page size of 0 abandons the paged search (RFC 2696 section 3).
+    if (paged.size === 0) return { entries: [], result: { code: RESULT.success }, controls: [pagedResponseControl(0, Buffer.alloc(0))] };
+    pageSize = Math.min(paged.size, limits.maxPageSize);
+    cap = Math.min(req.sizeLimit || Infinity, limits.maxPagedTotal);
+  } else {
+    cap = Math.min(req.sizeLimit || Infinity, limits.maxEntries);
+  }
+  const end = paged ? Math.min(offset + pageSize, cap) : cap;
+  const deadline = Date.now() + Math.min(req.timeLimit ? req.timeLimit * 1000 : Infinity, limits.maxSearchMs);
+
+  const tree = await loadTree(ctx);
+  const scope = await resolveScope(ctx, id, target, req.scope, tree);
+  if (!scope.ok) return done(RESULT.noSuchObject, scope.message, scope.matchedDN);
+
+  const col: Collector = { matches: [], need: end + 1, examined: 0, stopped: null };
+  const seen = new Set<number>();
+  const toLdap = (e: DirectoryEntry): LdapEntry => {
+    if (!isOrgEntry(e)) return personEntry(ctx.dit, e);
+    const node = tree.bySlug.get(e.org!.slug);
+    return orgEntry(ctx.dit, e, node, node?.parentId == null ? undefined : tree.byId.get(node.parentId));
+  };
+  const consider = (entry: LdapEntry) => {
+    if (col.matches.length < col.need && evaluate(req.filter, entry) === true) col.matches.push(entry);
+  };
+  try {
+    for (const f of scope.fixed) {
+      if ('dn' in f) consider(f);
+      else if (!seen.has(f.id)) {
+        seen.add(f.id);
+        consider(toLdap(f));
+      }
+    }
+    if (scope.region) await walkRegion(ctx, id, req, scope.region, tree, col, seen, toLdap, consider, deadline, abort);
+  } catch (err) {
+    if (err instanceof Abandoned) return done(RESULT.other, 'abandoned');
+    throw err;
+  }
+
+  const more = col.matches.length > end;
+  const page = col.matches.slice(offset, end);
+  const entries = page.map((e) => ({ dn: e.dn, attributes: selectAttributes(e, req.attributes, req.typesOnly) }));
+  let result: LdapResult = { code: RESULT.success };
+  if (col.stopped) result = col.stopped;
+  else if (more && end === cap) result = { code: RESULT.sizeLimitExceeded, message: req.sizeLimit && req.sizeLimit <= (paged ? limits.maxPagedTotal : limits.maxEntries) ? 'size limit reached' : `the server returns at most ${cap} entries per search: narrow the filter` };
+  const out: Control[] = [];
+  if (paged) out.push(pagedResponseControl(0, more && end < cap && !col.stopped ? ctx.cookies.issue(end, fingerprint) : Buffer.alloc(0)));
+  return { entries, result, controls: out };
+}
+
+async function walkRegion(
+  ctx: LdapContext,
+  id: Identity,
+  req: SearchRequest,
+  region: Region,
+  tree: OrgTree,
+  col: Collector,
+  seen: Set<number>,
+  toLdap: (e: DirectoryEntry) => LdapEntry,
+  consider: (e: LdapEntry) => void,
+  deadline: number,
+  abort: AbortFlag,
+): Promise<void> {
+  const ctxPlan = { orgsNamed: (v: string) => tree.named(v), within: (a: string, b: string) => tree.within(a, b) };
+  const candidates: Candidates[] = withBaseScope(planFilter(req.filter, ctxPlan), region.scopeSlug, ctxPlan);
+  const take = (e: DirectoryEntry) => {
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    if (region.member(e)) consider(toLdap(e));
+  };
+  for (const c of candidates) {
+    if (c.id !== undefined) {
+      try {
+        take(await ctx.services.directory.get(id.viewer!, c.id));
+      } catch (err) {
+        if (!isWardpostError(err, 'not_found')) throw err;
+      }
+      continue;
+    }
+    for (let offset = 0; ; offset += PAGE) {
+      if (abort.aborted) throw new Abandoned();
+      if (col.matches.length >= col.need) return;
+      if (Date.now() > deadline) {
+        col.stopped = { code: RESULT.timeLimitExceeded, message: 'time limit reached' };
+        return;
+      }
+      if (col.examined >= ctx.limits.maxCandidates) {
+        col.stopped = { code: RESULT.adminLimitExceeded, message: `the filter needs more than ${ctx.limits.maxCandidates} entries examined: add a name or an organisation` };
+        return;
+      }
+      let r;
+      try {
+        r = await ctx.services.directory.search(id.viewer!, { text: c.words.join(' '), ...(c.scope ? { scope: c.scope } : {}), limit: PAGE, offset });
+      } catch (err) {
+        if (isWardpostError(err, 'not_found')) break; // the organisation went away meanwhile
+        throw err;
+      }
+      col.examined += r.entries.length;
+      for (const e of r.entries) take(e);
+      if (offset + PAGE >= r.total || !r.entries.length) break;
+    }
+    if (col.matches.length >= col.need) return;
+  }
+}
