@@ -33,8 +33,13 @@ export class BenchImap {
   }
 
   private async until(re: RegExp): Promise<string> {
+    // Only the new bytes (and a little before them) are searched: responses can be megabytes.
+    let from = 0;
     for (;;) {
-      const m = re.exec(this.text);
+      const start = Math.max(0, from - 256);
+      const m = re.exec(start ? this.text.slice(start) : this.text);
+      if (m) m.index += start;
+      from = this.text.length;
       if (m) {
         const end = m.index + m[0].length;
         const out = this.text.slice(0, end);

@@ -6,8 +6,10 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { readFileSync } from 'node:fs';
+import { registerCardDav } from '../protocols/dav/carddav.js';
 import { createHttpServer } from '../protocols/http/http-server.js';
 import { startImap } from '../protocols/imap/server.js';
+import { startLdap } from '../protocols/ldap/server.js';
 import { bootstrapNationalAdmin, ensureDataDir, ensureTlsCertificate } from './bootstrap.js';
 import { createMetrics } from './metrics.js';
 import { openPlatform, type Platform } from './platform.js';
@@ -33,6 +35,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     logger,
     metrics,
     services: platform.services,
+    mount: [(app) => registerCardDav(app, platform.services)],
     health: async () => {
       await platform.store.ping();
       if (!http.server.listening) throw new Error('http listener down');
@@ -54,6 +57,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   );
 
   const smtp = await startSmtp(platform, logger);
+  const ldap = await startLdap({ services: platform.services, logger }, config.bind, config.ports.ldap);
 
   const host = config.bind.includes(':') ? `[${config.bind}]` : config.bind;
   const urls = {
@@ -66,6 +70,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     smtp: `smtp://${host}:${smtp.ports.smtp} (MX)`,
     submission: `smtp://${host}:${smtp.ports.submission} (STARTTLS, AUTH)`,
     submissions: `smtps://${host}:${smtp.ports.submissions} (implicit TLS, AUTH)`,
+    ldap: `ldap://${host}:${ldap.port}/${ldap.baseDn} (read-only directory, simple bind)`,
   };
   const banner = [
     `Wardpost is running (${platform.store.engine} store, data in ${config.dataDir})`,
@@ -88,6 +93,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down: closing listeners, draining, closing the store');
+      await ldap.close();
       await smtp.close();
       await imap.close();
       await http.close();

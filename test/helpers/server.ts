@@ -13,7 +13,7 @@ export interface ServerProcess {
 export function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { ...process.env, WARDPOST_LOG_LEVEL: 'warn', WARDPOST_HTTP_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', ...env },
+      env: { ...process.env, WARDPOST_LOG_LEVEL: 'warn', WARDPOST_HTTP_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_LDAP_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

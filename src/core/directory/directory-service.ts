@@ -148,6 +148,40 @@ export class DirectoryService {
     return { total, entries, tookMs: performance.now() - started };
   }
 
+  /**
+   * The viewer's organisation address book: every visible person, shared mailbox and list of the
+   * viewer's organisation (its trust or practice, with sites and departments), for clients that
+   * sync a whole address book (CardDAV). `since` (ms) limits it to entries written since then;
+   * `removed` then lists entries of the organisation that left it (made hidden). An entry moved to
+   * another organisation is not reported as removed (no history is kept): a full sync drops it.
+   */
+  async addressBook(viewer: Viewer, since?: number): Promise<{ entries: DirectoryEntry[]; removed: number[]; asOf: number }> {
+    if (!this.loaded) await this.start();
+    const asOf = Date.now();
+    if (viewer.orgId === null) return { entries: [], removed: [], asOf };
+    const tenant = this.tenantOf(viewer.orgId);
+    const inBook = (r: DirectoryEntryRow) =>
+      r.org_id !== null && this.tenantOf(Number(r.org_id)) === tenant && ['person', 'shared-mailbox', 'list'].includes(r.kind) && r.visibility !== 'hidden';
+    if (since === undefined) {
+      const { ids } = this.index.search({ text: '', orgs: new Set(this.subtree(tenant)), mayViewOrg: () => true, ownOrgs: new Set(), offset: 0, limit: 1_000_000 });
+      const rows: DirectoryEntryRow[] = [];
+      for (let i = 0; i < ids.length; i += 500) rows.push(...(await this.store.directory.byIds(ids.slice(i, i + 500))));
+      return { entries: rows.filter(inBook).map((r) => this.toEntry(r)), removed: [], asOf };
+    }
+    const entries: DirectoryEntry[] = [];
+    const removed: number[] = [];
+    for (let after = since - 2000; ; ) {
+      const rows = await this.store.directory.changedSince(after, 5000);
+      for (const r of rows) {
+        if (inBook(r)) entries.push(this.toEntry(r));
+        else if (r.org_id !== null && this.tenantOf(Number(r.org_id)) === tenant) removed.push(Number(r.id));
+      }
+      if (rows.length < 5000) break;
+      after = Number(rows[rows.length - 1]!.updated_at);
+    }
+    return { entries, removed, asOf };
+  }
+
   /** One entry, if the viewer may see it (hidden entries are never shown). */
   async get(viewer: Viewer, id: number): Promise<DirectoryEntry> {
     const [row] = await this.store.directory.byIds([id]);

@@ -228,14 +228,25 @@ export class OutboundQueue {
   private async record(rows: OutboundQueueRow[], outcomes: RecipientOutcome[], remoteHost: string | null): Promise<void> {
     const { store, limits } = this.deps;
     const now = Date.now();
-    const failed: { row: OutboundQueueRow; info: FailedRecipient; expired: boolean }[] = [];
+    const plan = rows.map((row) => {
+      const o = outcomes.find((x) => x.address === row.recipient) ?? { address: row.recipient, status: 'defer' as const, response: 'no reply for this recipient' };
+      const attempts = row.attempts + 1;
+      const delay = Math.min(limits.retryBaseMs * 2 ** (attempts - 1), limits.retryMaxMs);
+      const expired = o.status === 'defer' && now + delay > row.expires_at;
+      const status = o.status === 'sent' ? 'sent' : o.status === 'fail' ? 'failed' : expired ? 'expired' : 'queued';
+      return { row, o, attempts, delay, expired, status } as const;
+    });
+    const failed = plan
+      .filter((p) => p.status === 'failed' || p.status === 'expired')
+      .map((p) => ({
+        expired: p.expired,
+        info: { address: p.row.recipient, action: 'failed' as const, status: statusFromReply(p.o.response, true).replace(/^4/, '5'), diagnostic: p.o.response, remoteMta: remoteHost, lastAttempt: new Date(now) },
+      }));
+    // The DSN is stored before the rows say "done": a crash in between repeats the attempt (and
+    // maybe the DSN) rather than losing the notification.
+    if (failed.length) await this.bounce(rows[0]!, failed);
     await store.transaction(async (tx) => {
-      for (const row of rows) {
-        const o = outcomes.find((x) => x.address === row.recipient) ?? { address: row.recipient, status: 'defer' as const, response: 'no reply for this recipient' };
-        const attempts = row.attempts + 1;
-        const delay = Math.min(limits.retryBaseMs * 2 ** (attempts - 1), limits.retryMaxMs);
-        const expired = o.status === 'defer' && now + delay > row.expires_at;
-        const status = o.status === 'sent' ? 'sent' : o.status === 'fail' ? 'failed' : expired ? 'expired' : 'queued';
+      for (const { row, o, attempts, delay, status } of plan) {
         await tx.transport.recordAttempt(row.id, {
           status,
           attempts,
@@ -246,16 +257,8 @@ export class OutboundQueue {
           finishedAt: status === 'queued' ? null : now,
         });
         if (status !== 'queued') await tx.blobRefs.removeRefs(row.blob_hash, 1);
-        if (status === 'failed' || status === 'expired') {
-          failed.push({
-            row,
-            expired,
-            info: { address: row.recipient, action: 'failed', status: statusFromReply(o.response, true).replace(/^4/, '5'), diagnostic: o.response, remoteMta: remoteHost, lastAttempt: new Date(now) },
-          });
-        }
       }
     });
-    if (failed.length) await this.bounce(rows[0]!, failed);
   }
 
   /** Sends the DSN to a local sender; a foreign or null sender gets none (no backscatter). */

@@ -49,6 +49,8 @@ export class TransportService {
   private readonly perAccount: RateLimiter;
   private readonly perIp: RateLimiter;
   private log: TransportLog;
+  /** RCPT-time classifications, reused at DATA (by session id, then address). */
+  private readonly classified = new Map<string, Map<string, Recipient[]>>();
 
   constructor(private readonly deps: TransportDeps) {
     const { store, services, limits, hostname } = deps;
@@ -118,10 +120,18 @@ export class TransportService {
       throw new WardpostError('rate_limited', `too many recipients: at most ${this.deps.limits.maxRecipients} per message`, { recipients: true });
     }
     const recs = await this.recipients.classify(address);
+    let bySession = this.classified.get(session.id);
+    if (!bySession) this.classified.set(session.id, (bySession = new Map()));
+    bySession.set(address, recs);
     const direct = recs.length === 1 && recs[0]!.kind === 'foreign' && recs[0]!.address === parseAddress(address).address;
     if (direct && session.kind !== 'submission') {
       throw new WardpostError('relay_denied', `relaying to ${address} is not allowed: this server only accepts mail for its own domains`);
     }
+  }
+
+  /** Forgets what a finished session left behind (RCPT classifications of a transaction never sent). */
+  endSession(sessionId: string): void {
+    this.classified.delete(sessionId);
   }
 
   /**
@@ -152,7 +162,9 @@ export class TransportService {
         header: parseHeaderBlock(spool.head(limits.maxHeaderBytes)),
       };
       const all: Recipient[] = [];
-      for (const r of envelope.rcptTo) all.push(...(await this.recipients.classify(r)));
+      const known = this.classified.get(session.id);
+      this.classified.delete(session.id);
+      for (const r of envelope.rcptTo) all.push(...(known?.get(r) ?? (await this.recipients.classify(r))));
       tx.recipients = uniqueRecipients(all);
 
       const received = receivedHeader({

@@ -16,6 +16,11 @@ export interface HttpServerOptions {
   health: () => Promise<Record<string, 'ok'>>;
   /** The domain services the API routes call (absent: operational endpoints only). */
   services?: Services;
+  /**
+   * Other doors served on the same port (DAV, JMAP...), mounted by the composition root: one
+   * protocol module never imports another.
+   */
+  mount?: ((app: FastifyInstance) => void)[];
 }
 
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
@@ -41,6 +46,8 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     const doc = registry.openapi({ title: 'Wardpost API', version: '1' });
     app.get('/api/openapi.json', async () => doc);
   }
+
+  for (const m of opts.mount ?? []) m(app);
 
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ error: 'not_found', message: `nothing at ${req.url}` });

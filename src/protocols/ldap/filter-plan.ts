@@ -52,7 +52,7 @@ function leaf(f: Filter, ctx: PlanContext): Plan {
     if (name === 'o') return ctx.orgsNamed(f.value).map((scope) => ({ words: [], scope }));
   }
   if (!INDEXED.has(name)) return null;
-  const source = f.type === 'equality' ? f.value : f.initial;
+  const source = f.type === 'substrings' ? f.initial : f.value;
   if (source === null) return null;
   // For a substring, the initial part is whole words then the start of one; the mail local part
   // ends at "@" (the domain is not indexed).

@@ -45,6 +45,7 @@ export function transportCallbacks(kind: SessionInfo['kind'], transport: Transpo
       cb();
     },
     onClose(s) {
+      transport.endSession(s.id);
       const n = (perIp.get(s.remoteAddress) ?? 1) - 1;
       if (n <= 0) perIp.delete(s.remoteAddress);
       else perIp.set(s.remoteAddress, n);

@@ -10,6 +10,7 @@ import { forEachEngine } from '../../helpers/engines.js';
 import { readAll, rfc822 } from '../../helpers/messages.js';
 import { ACTOR, GOOD_PASSWORD, servicesFor } from '../../helpers/platform.js';
 import { TransportService } from '../../../src/core/transport/transport-service.js';
+import { isWardpostError } from '../../../src/core/errors.js';
 import type { MailDns, OutboundRequest, OutboundSmtp } from '../../../src/gateways/types.js';
 import type { Services } from '../../../src/core/services.js';
 import type { Store } from '../../../src/store/types.js';
@@ -87,6 +88,26 @@ forEachEngine('mail transport store and queue', (engine) => {
     ]);
     await assert.rejects(transport.recipients.classify('nobody@rxh.nhs.example'), /no mailbox here/);
     await assert.rejects(transport.lists.create({ address: 'ann@rxh.nhs.example', orgSlug: 'rxh', name: 'x' }, ACTOR), /already in use/);
+  });
+
+  it('per-account message rate: once used up, MAIL FROM is refused with rate_limited', async () => {
+    const limited = new TransportService({
+      store,
+      services,
+      dns,
+      smtp,
+      hostname: 'mx.test',
+      spoolDir: mkdtempSync(path.join(tmpdir(), 'wp-spool-')),
+      limits: { ...SMTP_LIMITS.transport, messagesPerAccount: { max: 1, windowMs: 60_000 } },
+      hooks: [],
+    });
+    const account = await services.accounts.show('ann@rxh.nhs.example');
+    const session = { id: 'rate-1', kind: 'submission' as const, remoteAddress: '10.0.0.1', clientHostname: '', helo: 'client', secure: true, account };
+    await limited.checkSender(session, 'ann@rxh.nhs.example');
+    await assert.rejects(limited.checkSender(session, 'someone.else@rxh.nhs.example'), (e: unknown) => isWardpostError(e, 'forbidden'));
+    const ok = await limited.receive(session, { mailFrom: 'ann@rxh.nhs.example', rcptTo: ['ann@rxh.nhs.example'] }, Readable.from([rfc822({ from: 'ann@rxh.nhs.example', to: 'ann@rxh.nhs.example', subject: 'to myself' })]));
+    assert.equal(ok.delivered, 1);
+    await assert.rejects(limited.checkSender(session, 'ann@rxh.nhs.example'), (e: unknown) => isWardpostError(e, 'rate_limited') && /try again in \d+ seconds/.test(e.message));
   });
 
   it('retries with backoff, then expires with a DSN to the local sender', async () => {

@@ -44,7 +44,7 @@ export interface ScannedPart {
 }
 
 type Ctx =
-  | { kind: 'header'; part: ScannedPart; chunks: Buffer[]; bytes: number }
+  | { kind: 'header'; part: ScannedPart; lines: LineBuffer; bytes: number }
   | { kind: 'leaf'; part: ScannedPart; sink: LeafSink | null }
   | { kind: 'multipart'; part: ScannedPart; boundary: Buffer; stage: 'preamble' | 'parts' | 'epilogue'; sink: LeafSink | null; accept: boolean }
   | { kind: 'message'; part: ScannedPart };
@@ -64,7 +64,7 @@ function newPart(path: string, depth: number, headerStart: number, parentSubtype
   };
 }
 
-/** A byte buffer that grows for the one partial line being assembled. */
+/** A byte buffer that grows for the one partial line being assembled (or a header block being read). */
 class LineBuffer {
   private buf = Buffer.allocUnsafe(256);
   length = 0;
@@ -143,7 +143,7 @@ export class StructureScanner {
 
   constructor(private readonly limits: MimeLimits, private readonly text: TextExtractor) {
     this.root = newPart('', 0, 0, null, true);
-    this.stack.push({ kind: 'header', part: this.root, chunks: [], bytes: 0 });
+    this.stack.push({ kind: 'header', part: this.root, lines: new LineBuffer(), bytes: 0 });
   }
 
   write(chunk: Uint8Array): void {
@@ -298,7 +298,7 @@ export class StructureScanner {
       this.headerOverflow(ctx, start);
       return;
     }
-    ctx.chunks.push(Buffer.from(line));
+    ctx.lines.append(line);
     ctx.bytes += line.length;
   }
 
@@ -316,8 +316,7 @@ export class StructureScanner {
     part.bodyStart = bodyStart;
     part.bodyEnd = bodyStart;
     part.lfAtBodyStart = lfAtBodyStart;
-    const fields = splitHeaderFields(Buffer.concat(ctx.chunks, ctx.bytes));
-    ctx.chunks = [];
+    const fields = splitHeaderFields(ctx.lines.take());
     part.info = parsePartHeader(fields, part.parentSubtype === 'digest' ? 'message/rfc822' : 'text/plain', this.limits);
     if (part.isMessageRoot) {
       part.envelope = buildEnvelope(fields, this.limits);
@@ -356,7 +355,7 @@ export class StructureScanner {
       this.parts++;
       const inner = newPart(part.path, part.depth + 1, part.bodyStart, null, true);
       part.message = inner;
-      this.stack.push({ kind: 'message', part }, { kind: 'header', part: inner, chunks: [], bytes: 0 });
+      this.stack.push({ kind: 'message', part }, { kind: 'header', part: inner, lines: new LineBuffer(), bytes: 0 });
       return;
     }
     leaf(this.text.open(info));
@@ -388,7 +387,7 @@ export class StructureScanner {
       const path = `${parent.path ? `${parent.path}.` : ''}${parent.children.length + 1}`;
       const child = newPart(path, parent.depth + 1, start + line.length, parent.info?.subtype ?? null, false);
       parent.children.push(child);
-      this.stack.push({ kind: 'header', part: child, chunks: [], bytes: 0 });
+      this.stack.push({ kind: 'header', part: child, lines: new LineBuffer(), bytes: 0 });
       return true;
     }
     return false;

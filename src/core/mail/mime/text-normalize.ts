@@ -78,6 +78,7 @@ export class TextNormalizer {
   /** Takes the next piece of text; returns false once more text cannot change the result. */
   push(piece: string): boolean {
     if (this.done) return false;
+    if (piece.length === 0) return true;
     // CR and CRLF become LF first; a CR that ends a piece pairs with a LF that starts the next.
     let s = this.afterCr && piece.charCodeAt(0) === LF ? piece.slice(1) : piece;
     this.afterCr = piece.charCodeAt(piece.length - 1) === CR;

@@ -74,8 +74,12 @@ export function searchEntry(dn: string, attributes: readonly Attribute[]): Buffe
   ]);
 }
 
-export function extendedResponse(r: LdapResult, responseName?: string): Buffer {
-  return constructed(APP.extendedResponse, [...resultParts(r), ...(responseName ? [octets(responseName, 0x8a)] : [])]);
+export function extendedResponse(r: LdapResult, responseName?: string, responseValue?: string): Buffer {
+  return constructed(APP.extendedResponse, [
+    ...resultParts(r),
+    ...(responseName ? [octets(responseName, 0x8a)] : []),
+    ...(responseValue !== undefined ? [octets(responseValue, 0x8b)] : []),
+  ]);
 }
 
 /** The unsolicited Notice of Disconnection (messageID 0), sent before closing a broken session. */

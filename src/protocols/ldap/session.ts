@@ -1,0 +1,174 @@
+/**
+ * One LDAP connection: frames LDAPMessages off the socket (bounded), decodes them, runs operations
+ * one after another in arrival order (Abandon and Unbind act at once), and answers. A malformed
+ * message gets protocolError when its operation is known, otherwise the Notice of Disconnection
+ * (RFC 4511 section 4.4.1) and the connection is closed. No input makes it throw.
+ */
+import type net from 'node:net';
+import { ANONYMOUS, bind } from './bind.js';
+import type { Identity, LdapContext } from './context.js';
+import { WHO_AM_I } from './entries.js';
+import { BerError, elementLength } from './proto/ber.js';
+import { LdapDecodeError, PAGED_RESULTS_OID, decodeMessage, type LdapMessage } from './proto/messages.js';
+import { APP, RESULT, extendedResponse, message, noticeOfDisconnection, resultOp, searchEntry } from './proto/responses.js';
+import { search, type AbortFlag } from './search.js';
+
+const START_TLS = '1.3.6.1.4.1.1466.20037';
+
+export class LdapSession {
+  private buf: Buffer = Buffer.alloc(0);
+  private identity: Identity = ANONYMOUS;
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private readonly running = new Map<number, AbortFlag>();
+  private closed = false;
+  private bindFailures = 0;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly ctx: LdapContext,
+    private readonly sessions: Set<LdapSession>,
+  ) {
+    sessions.add(this);
+    socket.setNoDelay(true);
+    socket.setTimeout(ctx.limits.idleTimeoutMs, () => this.disconnect(RESULT.unavailable, 'idle for too long'));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('close', () => {
+      this.closed = true;
+      sessions.delete(this);
+      for (const f of this.running.values()) f.aborted = true;
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    while (!this.closed) {
+      let len: number | null;
+      try {
+        len = elementLength(this.buf);
+      } catch (err) {
+        this.disconnect(RESULT.protocolError, (err as Error).message);
+        return;
+      }
+      if (len !== null && len > this.ctx.limits.maxMessageBytes) {
+        this.disconnect(RESULT.protocolError, `message of ${len} bytes is larger than ${this.ctx.limits.maxMessageBytes}`);
+        return;
+      }
+      if (len === null || this.buf.length < len) return;
+      const frame = this.buf.subarray(0, len);
+      this.buf = this.buf.subarray(len);
+      this.onFrame(frame);
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    let msg: LdapMessage;
+    try {
+      msg = decodeMessage(frame, {
+        maxDepth: this.ctx.limits.maxFilterDepth,
+        maxNodes: this.ctx.limits.maxFilterNodes,
+        maxAttributes: this.ctx.limits.maxRequestedAttributes,
+      });
+    } catch (err) {
+      if (err instanceof LdapDecodeError && err.messageId !== null && err.responseTag !== null) {
+        const { messageId, responseTag } = err;
+        this.enqueue(messageId, async () => this.reply(messageId, resultOp(responseTag, { code: RESULT.protocolError, message: err.message })));
+        return;
+      }
+      this.disconnect(RESULT.protocolError, err instanceof BerError ? err.message : 'malformed message');
+      return;
+    }
+    const { request: req, messageId: id } = msg;
+    if (req.op === 'abandon') {
+      const f = this.running.get(req.messageId);
+      if (f) f.aborted = true;
+      return;
+    }
+    if (req.op === 'unbind') {
+      this.closed = true;
+      this.socket.end();
+      return;
+    }
+    const understood = req.op === 'search' ? [PAGED_RESULTS_OID] : [];
+    const critical = msg.controls.find((c) => c.critical && !understood.includes(c.oid));
+    if (critical) {
+      const tag = req.op === 'bind' ? APP.bindResponse : req.op === 'search' ? APP.searchResultDone : req.op === 'extended' ? APP.extendedResponse : req.responseTag;
+      this.enqueue(id, async () => this.reply(id, resultOp(tag, { code: RESULT.unavailableCriticalExtension, message: `control ${critical.oid} is not supported` })));
+      return;
+    }
+    this.enqueue(id, (flag) => this.run(msg, flag));
+  }
+
+  private enqueue(id: number, task: (flag: AbortFlag) => Promise<void>): void {
+    const flag: AbortFlag = { aborted: false };
+    this.running.set(id, flag);
+    if (++this.pending >= this.ctx.limits.maxPendingOps) this.socket.pause();
+    this.queue = this.queue
+      .then(() => (flag.aborted || this.closed ? undefined : task(flag)))
+      .catch((err: unknown) => {
+        this.ctx.logger.error({ err }, 'ldap: operation failed');
+        this.disconnect(RESULT.other, 'internal error');
+      })
+      .finally(() => {
+        if (this.running.get(id) === flag) this.running.delete(id);
+        if (--this.pending < this.ctx.limits.maxPendingOps && !this.closed) this.socket.resume();
+      });
+  }
+
+  private async run(msg: LdapMessage, flag: AbortFlag): Promise<void> {
+    const id = msg.messageId;
+    const req = msg.request;
+    switch (req.op) {
+      case 'bind': {
+        const out = await bind(this.ctx, req);
+        this.identity = out.identity;
+        this.reply(id, resultOp(APP.bindResponse, out.result));
+        if (out.result.code === RESULT.invalidCredentials && ++this.bindFailures >= this.ctx.limits.maxBindFailures) {
+          this.disconnect(RESULT.unwillingToPerform, 'too many failed binds');
+        }
+        return;
+      }
+      case 'search': {
+        const out = await search(this.ctx, this.identity, req, msg.controls, flag);
+        if (flag.aborted) return; // an abandoned operation gets no response (RFC 4511 section 4.11)
+        const parts = out.entries.map((e) => message(id, searchEntry(e.dn, e.attributes)));
+        parts.push(message(id, resultOp(APP.searchResultDone, out.result), out.controls));
+        this.write(Buffer.concat(parts));
+        return;
+      }
+      case 'extended': {
+        if (req.oid === WHO_AM_I) {
+          this.reply(id, extendedResponse({ code: RESULT.success }, undefined, this.identity.address ? `u:${this.identity.address}` : ''));
+          return;
+        }
+        const why = req.oid === START_TLS ? 'StartTLS is not offered on this port' : `extended operation ${req.oid} is not supported`;
+        this.reply(id, extendedResponse({ code: RESULT.protocolError, message: why }));
+        return;
+      }
+      case 'update':
+        this.reply(id, resultOp(req.responseTag, { code: RESULT.unwillingToPerform, message: `the directory is read-only over LDAP (${req.name} refused)` }));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private reply(id: number, op: Buffer): void {
+    this.write(message(id, op));
+  }
+
+  private write(buf: Buffer): void {
+    if (!this.closed && !this.socket.destroyed) this.socket.write(buf);
+  }
+
+  /** Sends the Notice of Disconnection and closes (RFC 4511 section 4.4.1). */
+  disconnect(code: number, text: string): void {
+    if (this.closed) return;
+    this.write(noticeOfDisconnection(code, text));
+    this.closed = true;
+    for (const f of this.running.values()) f.aborted = true;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+}
