@@ -78,6 +78,7 @@ async function wardpost(): Promise<Row> {
     WARDPOST_SMTP_PORT: '0',
     WARDPOST_SUBMISSION_PORT: '0',
     WARDPOST_SUBMISSIONS_PORT: '0',
+    WARDPOST_LDAP_PORT: '0',
   };
   const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {

@@ -3,12 +3,12 @@
  * national administration organisation with its first national administrator, whose one-time
  * password is returned so `serve` can print it once. Later starts find all of these and do nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
 import type { Config } from '../config/config.js';
 import { SYSTEM_ACTOR } from '../core/actor.js';
+import { oneTimePassword } from '../core/accounts/password.js';
 import type { Platform } from './platform.js';
 
 export const NATIONAL_ORG_SLUG = 'national';
@@ -25,14 +25,6 @@ export async function ensureTlsCertificate(config: Config): Promise<void> {
   writeFileSync(config.tls.certFile, pems.cert, { mode: 0o644 });
 }
 
-/** A one-time password that passes the policy: 4 groups of 5 from an unambiguous alphabet. */
-export function oneTimePassword(): string {
-  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
-  const bytes = randomBytes(20);
-  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]);
-  const groups = [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join(''));
-  return `${groups.join('-')}-9a`;
-}
 
 export interface BootstrapResult {
   adminAddress: string;

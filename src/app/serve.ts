@@ -12,6 +12,7 @@ import { startImap } from '../protocols/imap/server.js';
 import { startLdap } from '../protocols/ldap/server.js';
 import { bootstrapNationalAdmin, ensureDataDir, ensureTlsCertificate } from './bootstrap.js';
 import { createMetrics } from './metrics.js';
+import { sweepBlobs } from '../core/mail/blob-sweeper.js';
 import { openPlatform, type Platform } from './platform.js';
 import { startSmtp } from './smtp.js';
 
@@ -89,10 +90,21 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   process.stdout.write(`${banner.join('\n')}\n`);
   logger.info({ urls, engine: platform.store.engine }, 'wardpost started');
 
+  // Message bodies nothing refers to any more are removed hourly (after a one-hour grace period).
+  const sweeper = setInterval(() => {
+    sweepBlobs(platform.store, { graceMs: 60 * 60 * 1000 }).then(
+      (r) => (r.unreferenced || r.orphans) && logger.info(r, 'swept unreferenced message bodies'),
+      (err: unknown) => logger.error({ err }, 'blob sweep failed'),
+    );
+  }, 60 * 60 * 1000);
+  sweeper.unref();
+
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down: closing listeners, draining, closing the store');
+      clearInterval(sweeper);
+      platform.services.directory.stop();
       await ldap.close();
       await smtp.close();
       await imap.close();

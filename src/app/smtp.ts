@@ -14,6 +14,8 @@ import type { Platform } from './platform.js';
 
 export interface RunningSmtp {
   ports: { smtp: number; submission: number; submissions: number };
+  /** For /healthz: every SMTP listener still accepting connections. */
+  listening(): boolean;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startSmtp(platform: Platform, logger: Logger): Promise<Run
   transport.queue.start();
   return {
     ports: { smtp: listeners[0]!.port, submission: listeners[1]!.port, submissions: listeners[2]!.port },
+    listening: () => listeners.every((l) => l.server.server.listening),
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
       await transport.queue.stop();

@@ -37,6 +37,7 @@ export abstract class KyselyStore implements Store {
   readonly audit;
   readonly sharing;
   readonly directory;
+  readonly auth;
   readonly transport;
   readonly mailState;
   readonly blobs: BlobAccess;
@@ -65,6 +66,7 @@ export abstract class KyselyStore implements Store {
     this.audit = repos.audit;
     this.sharing = repos.sharing;
     this.directory = repos.directory;
+    this.auth = repos.auth;
     this.transport = repos.transport;
     this.mailState = repos.mailState;
     this.maxBatch = opts.maxBatch ?? 256;

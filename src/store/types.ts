@@ -6,7 +6,7 @@
  */
 import type { BlobAccess } from './blobs/blob-access.js';
 import type { AccountRow, AuditRow, MailboxRow, MessageRow, OrgRow } from './schema/tables.js';
-import type { DirectoryEntryRow } from './schema/tables.js';
+import type { CredentialRow, DirectoryEntryRow, MfaRow, SessionRow } from './schema/tables.js';
 import type { DkimKeyRow, OutboundQueueRow } from './schema/tables.js';
 
 export type { AccountRow, AuditRow, MailboxRow, MessageRow, OrgRow } from './schema/tables.js';
@@ -146,7 +146,7 @@ export interface AuditEntry {
 
 export interface AuditRepo {
   append(e: AuditEntry): Promise<void>;
-  list(filter: { orgId?: number; since?: number; limit?: number }): Promise<AuditRow[]>;
+  list(filter: { orgId?: number; orgIds?: number[]; since?: number; limit?: number }): Promise<AuditRow[]>;
 }
 
 export interface AclEntry {
@@ -179,6 +179,8 @@ export interface MailStateRepo {
   sharedSubscriptions(accountId: number): Promise<number[]>;
   uids(mailboxId: number): Promise<number[]>;
   messagesBetween(mailboxId: number, firstUid: number, lastUid: number): Promise<MessageRow[]>;
+  /** UID, flags and MODSEQ of every message of a folder, ascending (a light read for SELECT and STATUS). */
+  flagsOf(mailboxId: number): Promise<{ uid: number; flags: string; modseq: number }[]>;
   /** Takes the next MODSEQ of a mailbox (locks its row until commit). */
   bumpModseq(mailboxId: number): Promise<number>;
   setFlags(mailboxId: number, uid: number, flags: string, modseq: number): Promise<void>;
@@ -189,7 +191,9 @@ export interface MailStateRepo {
   expungedSince(mailboxId: number, modseq: number): Promise<number[]>;
   indexes(hashes: readonly string[]): Promise<{ blobHash: string; indexJson: string }[]>;
   /** UIDs whose stored text columns contain `needle` (case-insensitive). */
-  searchText(mailboxId: number, needle: string, columns: readonly ('subject' | 'from_text' | 'search_text' | 'index_json')[]): Promise<number[]>;
+  searchText(mailboxId: number, needle: string, columns: readonly ('subject' | 'from_text' | 'search_text' | 'index_json')[], onlyUids?: readonly number[]): Promise<number[]>;
+  /** Stored text of a folder's messages after a UID, ascending, for building a search index. */
+  textRows(mailboxId: number, afterUid: number, limit: number): Promise<{ uid: number; body: string; headers: string }[]>;
 }
 
 export interface NewQueueItem {
@@ -264,6 +268,11 @@ export interface DirectoryRecord {
   contentHash: string;
 }
 
+export type DirectoryIndexRow = Pick<
+  DirectoryEntryRow,
+  'id' | 'kind' | 'org_id' | 'visibility' | 'display_name' | 'given_name' | 'family_name' | 'job_title' | 'role' | 'specialty' | 'department' | 'site' | 'national_code'
+>;
+
 export interface DirectoryUpsert {
   id: number;
   change: 'added' | 'updated' | 'unchanged';
@@ -274,12 +283,36 @@ export interface DirectoryRepo {
   upsertMany(records: readonly DirectoryRecord[]): Promise<DirectoryUpsert[]>;
   byIds(ids: readonly number[]): Promise<DirectoryEntryRow[]>;
   bySourceKey(key: string): Promise<DirectoryEntryRow | undefined>;
-  /** Entries with id > afterId in id order, for loading the search index in pages. */
+  /** Entries with id > afterId in id order (export). */
   scan(afterId: number, limit: number): Promise<DirectoryEntryRow[]>;
+  /** Like scan, with only the fields the search index needs (loading a million entries at start). */
+  scanForIndex(afterId: number, limit: number): Promise<DirectoryIndexRow[]>;
   remove(sourceKey: string): Promise<number | undefined>;
   count(): Promise<number>;
   /** Entries written at or after `since` (ms), oldest first: how a node catches up on writes made elsewhere. */
   changedSince(since: number, limit: number): Promise<DirectoryEntryRow[]>;
+}
+
+export interface AuthRepo {
+  failures(key: string): Promise<{ failures: number; last_at: number; locked_until: number } | undefined>;
+  /** Counts one more failure for `key` and sets its lock from the new count; returns the count. */
+  recordFailure(key: string, now: number, lockedUntil: (failures: number) => number): Promise<number>;
+  clearFailures(key: string): Promise<void>;
+  createSession(s: { tokenHash: string; accountId: number; csrf: string; mfaOk: boolean; ip: string | null; expiresAt: number }): Promise<void>;
+  session(tokenHash: string): Promise<SessionRow | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  deleteSessionsOf(accountId: number): Promise<void>;
+  purgeExpiredSessions(now: number): Promise<void>;
+  createCredential(c: { accountId: number; kind: string; name: string; secretHash: string; scopes: string }): Promise<number>;
+  /** A live (not revoked) credential by the hash of its secret. */
+  credentialByHash(secretHash: string): Promise<CredentialRow | undefined>;
+  credentials(accountId: number, kind: string): Promise<CredentialRow[]>;
+  touchCredential(id: number): Promise<void>;
+  revokeCredential(id: number, accountId: number): Promise<boolean>;
+  mfa(accountId: number): Promise<MfaRow | undefined>;
+  setMfa(accountId: number, m: { secret: string; enabledAt: number | null; recoveryHashes: string[] }): Promise<void>;
+  adminScopes(accountId: number): Promise<number[]>;
+  setAdminScopes(accountId: number, orgIds: number[]): Promise<void>;
 }
 
 export interface Repos {
@@ -292,6 +325,7 @@ export interface Repos {
   audit: AuditRepo;
   sharing: SharingRepo;
   directory: DirectoryRepo;
+  auth: AuthRepo;
   transport: TransportRepo;
   mailState: MailStateRepo;
 }

@@ -10,10 +10,21 @@ import type { EventBus } from '../events/bus.js';
 import { accountRecord, syncAccountEntry } from '../directory/records.js';
 import { createDefaultMailboxes } from '../mail/default-mailboxes.js';
 import type { AccountRow, Repos, Store } from '../../store/types.js';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
+import { checkPasswordPolicy, hashPassword, oneTimePassword, verifyPassword } from './password.js';
+import { AuthCache } from './auth-cache.js';
+import { hashSecret, looksLike } from '../auth/credentials.js';
+import { accountKey, assertNotLocked, clearAccount, ipKey, recordFailure } from '../auth/lockout.js';
+import { isEnabled as isMfaEnabled } from '../auth/mfa.js';
 import { DEFAULT_QUOTA_BYTES, parseSize } from './quota.js';
 
 export const ROLES = ['user', 'org-admin', 'helpdesk', 'national-admin'] as const;
+
+/** Where a sign-in comes from: lockout counts per client IP too, and web sign-ins go on to MFA. */
+export interface SignInContext {
+  ip?: string | null;
+  /** 'web' for the browser sign-in (MFA is asked next); anything else is a mail/calendar/directory client. */
+  door?: 'web' | 'api' | 'imap' | 'smtp' | 'dav' | 'ldap' | 'jmap' | 'protocol';
+}
 export type Role = (typeof ROLES)[number];
 
 export interface Account {
@@ -150,6 +161,69 @@ export class AccountService {
     return this.show(acct.address);
   }
 
+  /** Sets a one-time password the person must change at next sign-in; returns it (shown once). */
+  async resetPassword(address: string, actor: Actor): Promise<string> {
+    const acct = await this.require(address);
+    const otp = oneTimePassword();
+    const passwordHash = await hashPassword(otp);
+    await this.store.transaction(async (tx) => {
+      await tx.accounts.update(acct.id, { passwordHash, mustChangePassword: true });
+      await tx.auth.deleteSessionsOf(acct.id);
+      await clearAccount(tx.auth, acct.id);
+      await audit(tx, actor, { action: 'account.password.reset', target: acct.address, orgId: acct.org_id });
+    });
+    return otp;
+  }
+
+  async setQuota(address: string, quota: string | number, actor: Actor): Promise<Account> {
+    const acct = await this.require(address);
+    const quotaBytes = typeof quota === 'number' ? quota : parseSize(quota);
+    if (!Number.isSafeInteger(quotaBytes) || quotaBytes < 0) throw invalid('quota must be a size such as 2G, or 0 for unlimited');
+    await this.store.transaction(async (tx) => {
+      await tx.accounts.update(acct.id, { quotaBytes });
+      await audit(tx, actor, { action: 'account.quota', target: acct.address, orgId: acct.org_id, detail: { from: Number(acct.quota_bytes), to: quotaBytes } });
+    });
+    return this.show(acct.address);
+  }
+
+  /** Clears the failed sign-in counter (an administrator unlocking a locked-out person). */
+  async unlock(address: string, actor: Actor): Promise<void> {
+    const acct = await this.require(address);
+    await this.store.transaction(async (tx) => {
+      await clearAccount(tx.auth, acct.id);
+      await audit(tx, actor, { action: 'account.unlock', target: acct.address, orgId: acct.org_id });
+    });
+  }
+
+  /**
+   * Moves a member of staff to another organisation: address, mail, calendars and grants stay;
+   * who administers them changes (the audit line is written under both organisations).
+   */
+  async move(address: string, orgSlug: string, actor: Actor): Promise<Account> {
+    const acct = await this.require(address);
+    const org = await this.store.orgs.bySlug(orgSlug.toLowerCase());
+    if (!org) throw notFound(`organisation "${orgSlug}" does not exist`);
+    await this.store.transaction(async (tx) => {
+      await tx.accounts.update(acct.id, { orgId: org.id });
+      const moved = await tx.accounts.byId(acct.id);
+      if (moved) await syncAccountEntry(tx.directory, moved);
+      for (const orgId of [acct.org_id, org.id]) await audit(tx, actor, { action: 'account.move', target: acct.address, orgId, detail: { from: acct.org_id, to: org.id } });
+    });
+    await this.bus.publish({ type: 'account.updated', accountId: acct.id, orgId: org.id, fields: ['org'] });
+    return this.show(acct.address);
+  }
+
+  /** A fresh one-time password (for accounts created without one; must be changed at first sign-in). */
+  oneTimePassword(): string {
+    return oneTimePassword();
+  }
+
+  /** The account with this id, or null (for credentials that name an account by id). */
+  async byIdOrNull(id: number): Promise<Account | null> {
+    const row = await this.store.accounts.byId(id);
+    return row ? this.describe(row) : null;
+  }
+
   async show(address: string): Promise<Account> {
     return this.describe(await this.require(address));
   }
@@ -169,16 +243,40 @@ export class AccountService {
    * Checks a sign-in. Returns the account, or throws unauthenticated / account_suspended. The
    * same answer and similar time for an unknown address and a wrong password.
    */
-  async authenticate(address: string, password: string): Promise<Account> {
+  private readonly authCache = new AuthCache();
+
+  async authenticate(address: string, password: string, ctx: SignInContext = {}): Promise<Account> {
     let acct: AccountRow | undefined;
     try {
       acct = await this.store.accounts.resolve(parseAddress(address).address);
     } catch {
       acct = undefined;
     }
-    const ok = await verifyPassword(acct?.password_hash ?? DUMMY_HASH, password);
-    if (!acct || !ok) throw new WardpostError('unauthenticated', 'invalid address or password');
+    const auth = this.store.auth;
+    await assertNotLocked(auth, [...(acct ? [accountKey(acct.id)] : []), ...(ctx.ip ? [ipKey(ctx.ip)] : [])]);
+    let ok = false;
+    let viaAppPassword = false;
+    if (acct && looksLike('app-password', password)) {
+      const cred = await auth.credentialByHash(hashSecret(password));
+      ok = !!cred && cred.kind === 'app-password' && Number(cred.account_id) === acct.id;
+      viaAppPassword = ok;
+      if (cred && ok) await auth.touchCredential(Number(cred.id));
+    } else {
+      const cached = !!acct && this.authCache.hit(acct.id, acct.password_hash, password);
+      ok = cached || (await verifyPassword(acct?.password_hash ?? DUMMY_HASH, password));
+      if (acct && ok && !cached) this.authCache.remember(acct.id, acct.password_hash, password);
+    }
+    if (!acct || !ok) {
+      await recordFailure(auth, acct?.id ?? null, ctx.ip ?? null);
+      throw new WardpostError('unauthenticated', 'invalid address or password');
+    }
     if (acct.status !== 'active') throw new WardpostError('account_suspended', 'this account is suspended; contact your organisation\'s administrator');
+    // With two-step sign-in on, mail and calendar clients (which cannot ask for a code) must use
+    // an app password; the account password alone opens only the web sign-in, which asks for the code.
+    if (!viaAppPassword && (ctx.door ?? 'protocol') !== 'web' && (await isMfaEnabled(auth, acct.id))) {
+      throw new WardpostError('unauthenticated', 'two-step sign-in is on for this account: create an app password for this client in your settings');
+    }
+    await clearAccount(auth, acct.id);
     return this.describe(acct);
   }
 

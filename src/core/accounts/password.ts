@@ -2,6 +2,7 @@
  * Password policy and hashing. Hashes are argon2id with OWASP's recommended parameters
  * (19 MiB, 2 iterations); the encoded hash carries its parameters so they can be raised later.
  */
+import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { WardpostError } from '../errors.js';
 
@@ -36,4 +37,13 @@ export async function verifyPassword(hash: string | null, password: string): Pro
   } catch {
     return false;
   }
+}
+
+/** A one-time password that passes the policy: 4 groups of 5 from an unambiguous alphabet. */
+export function oneTimePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(20);
+  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]);
+  const groups = [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join(''));
+  return `${groups.join('-')}-9a`;
 }

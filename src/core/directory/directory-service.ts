@@ -5,7 +5,7 @@
  */
 import type { EventBus } from '../events/bus.js';
 import { notFound } from '../errors.js';
-import type { DirectoryEntryRow, DirectoryRecord, DirectoryUpsert, OrgRow, Store } from '../../store/types.js';
+import type { DirectoryEntryRow, DirectoryIndexRow, DirectoryRecord, DirectoryUpsert, OrgRow, Store } from '../../store/types.js';
 import { accountSourceKey, orgRecord, orgSourceKey, recordAsRow, rowToEntry, syncAccountEntry } from './records.js';
 import { DirectorySearchIndex, type IndexedEntry } from './search-index.js';
 import type { DirectoryEntry, EntryKind, SearchQuery, SearchResult, Viewer, Visibility } from './types.js';
@@ -13,9 +13,67 @@ import type { DirectoryEntry, EntryKind, SearchQuery, SearchResult, Viewer, Visi
 /** Kinds of organisation that are units of a larger one: their "organisation" is the one above. */
 const UNIT_KINDS = new Set(['site', 'department']);
 export const MAX_PAGE = 200;
+/** Rows of recently returned entries kept in memory (a page is then read without the store). */
+export const ROW_CACHE_SIZE = Number(process.env.WARDPOST_DIRECTORY_CACHE ?? 50_000);
+
+/**
+ * Recently read directory rows by id, least recently used dropped first. Every change to an entry
+ * drops it (drop), and rows read from the store while a change happened are not kept (the read may
+ * predate the change), so the cache never serves a row older than the index.
+ */
+export class RowCache {
+  private readonly rows = new Map<number, DirectoryEntryRow>();
+  private epoch = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  drop(id: number): void {
+    this.rows.delete(id);
+    this.epoch++;
+  }
+
+  /** The rows of these ids that exist, in the order asked. */
+  async read(ids: readonly number[], load: (ids: number[]) => Promise<DirectoryEntryRow[]>): Promise<DirectoryEntryRow[]> {
+    const out: (DirectoryEntryRow | undefined)[] = new Array(ids.length);
+    const missing: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const r = this.rows.get(ids[i]!);
+      if (r) {
+        // Most recently used last.
+        this.rows.delete(ids[i]!);
+        this.rows.set(ids[i]!, r);
+        out[i] = r;
+      } else missing.push(ids[i]!);
+    }
+    if (missing.length) {
+      const epoch = this.epoch;
+      const loaded = await load(missing);
+      const byId = new Map(loaded.map((r) => [Number(r.id), r]));
+      const keep = epoch === this.epoch && this.capacity > 0;
+      for (let i = 0; i < ids.length; i++) {
+        if (out[i]) continue;
+        const r = byId.get(ids[i]!);
+        out[i] = r;
+        if (r && keep) this.rows.set(ids[i]!, r);
+      }
+      if (keep) {
+        for (const id of this.rows.keys()) {
+          if (this.rows.size <= this.capacity) break;
+          this.rows.delete(id);
+        }
+      }
+    }
+    return out.filter((r): r is DirectoryEntryRow => r !== undefined);
+  }
+}
 
 export class DirectoryService {
   private readonly index = new DirectorySearchIndex();
+  private readonly cache = new RowCache(ROW_CACHE_SIZE);
   private orgs = new Map<number, OrgRow>();
   private children = new Map<number, number[]>();
   private loaded = false;
@@ -42,13 +100,14 @@ export class DirectoryService {
     let after = 0;
     let n = 0;
     for (;;) {
-      const page = await this.store.directory.scan(after, 5000);
+      const page = await this.store.directory.scanForIndex(after, 10_000);
       if (!page.length) break;
       for (const r of page) this.index.put(this.indexed(r));
       after = Number(page[page.length - 1]!.id);
       n += page.length;
       onProgress?.(n);
     }
+    this.index.warmShortPrefixes();
     this.loaded = true;
     this.unsubscribe.push(
       this.bus.subscribe('account.created', (e) => void this.refreshKey(accountSourceKey(e.accountId))),
@@ -78,7 +137,7 @@ export class DirectoryService {
     let n = 0;
     for (let after = since; ; ) {
       const rows = await this.store.directory.changedSince(after, 5000);
-      for (const r of rows) this.index.put(this.indexed(r));
+      for (const r of rows) this.reindex(r);
       n += rows.length;
       if (rows.length < 5000) break;
       after = Number(rows[rows.length - 1]!.updated_at);
@@ -100,7 +159,8 @@ export class DirectoryService {
       if (r.change === 'unchanged') return;
       changed.push(r.id);
       // This node's index is current when upsert returns; other nodes follow the event.
-      if (this.loaded) this.index.put(this.indexed(recordAsRow(r.id, records[i]!)));
+      if (this.loaded) this.reindex(recordAsRow(r.id, records[i]!));
+      else this.cache.drop(r.id);
     });
     if (changed.length) await this.bus.publish({ type: 'directory.changed', ids: changed, origin: this.nodeId });
     return result;
@@ -139,12 +199,7 @@ export class DirectoryService {
       offset,
       limit,
     });
-    const rows = await this.store.directory.byIds(ids);
-    const byId = new Map(rows.map((r) => [Number(r.id), r]));
-    const entries = ids.flatMap((id) => {
-      const r = byId.get(id);
-      return r ? [this.toEntry(r)] : [];
-    });
+    const entries = (await this.rows(ids)).map((r) => this.toEntry(r));
     return { total, entries, tookMs: performance.now() - started };
   }
 
@@ -184,7 +239,7 @@ export class DirectoryService {
 
   /** One entry, if the viewer may see it (hidden entries are never shown). */
   async get(viewer: Viewer, id: number): Promise<DirectoryEntry> {
-    const [row] = await this.store.directory.byIds([id]);
+    const [row] = await this.rows([id]);
     if (!row || !this.visibleTo(viewer, row)) throw notFound(`no directory entry ${id}`);
     return this.toEntry(row);
   }
@@ -242,26 +297,40 @@ export class DirectoryService {
     }
   }
 
+  /** Rows by id, in the order asked, through the row cache. */
+  private rows(ids: readonly number[]): Promise<DirectoryEntryRow[]> {
+    return this.cache.read(ids, (missing) => this.store.directory.byIds(missing));
+  }
+
+  /** Brings the index (and the row cache) up to date with one row. */
+  private reindex(r: DirectoryIndexRow): void {
+    this.cache.drop(Number(r.id));
+    this.index.put(this.indexed(r));
+  }
+
   private async refreshKey(sourceKey: string): Promise<void> {
     const row = await this.store.directory.bySourceKey(sourceKey);
-    if (row) this.index.put(this.indexed(row));
+    if (row) this.reindex(row);
   }
 
   private async refreshIds(ids: number[]): Promise<void> {
+    for (const id of ids) this.cache.drop(id);
     const rows = await this.store.directory.byIds(ids);
     const present = new Set(rows.map((r) => Number(r.id)));
-    for (const r of rows) this.index.put(this.indexed(r));
+    for (const r of rows) this.reindex(r);
     for (const id of ids) if (!present.has(id)) this.index.remove(id);
   }
 
-  private indexed(r: DirectoryEntryRow): IndexedEntry {
+  private indexed(r: DirectoryIndexRow): IndexedEntry {
     return {
       id: Number(r.id),
       kind: r.kind as EntryKind,
       orgId: r.org_id === null ? null : Number(r.org_id),
       visibility: r.visibility as Visibility,
       names: [r.display_name, r.given_name, r.family_name].join(' '),
-      other: [r.job_title, r.role, r.specialty, r.department, r.site, r.email?.split('@')[0], r.national_code].filter(Boolean).join(' '),
+      // Not the email address: its local part repeats the name, and the unique numbers many local
+      // parts carry would bloat the index (a million distinct words) for no useful match.
+      other: [r.job_title, r.role, r.specialty, r.department, r.site, r.national_code].filter(Boolean).join(' '),
       role: r.role,
       specialty: r.specialty,
       site: r.site,

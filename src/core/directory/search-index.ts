@@ -57,6 +57,13 @@ const W_NAME_PREFIX = 6;
 const W_OTHER = 3;
 const W_TYPO = 1;
 const OWN_ORG_BONUS = 1 << 12;
+/** Query words of up to this many characters are served from ranked lists (see shortLists). */
+const SHORT_PREFIX = 2;
+
+export interface IndexOptions {
+  /** Longest query word served from a ranked prefix list (0: none, every query ranks its matches). */
+  shortPrefix?: number;
+}
 
 export class DirectorySearchIndex {
   private ids: number[] = [];
@@ -77,12 +84,34 @@ export class DirectorySearchIndex {
   private readonly byFirst = new Map<string, string[]>();
   /** One-deletion variants of words of 4+ characters -> the words. */
   private readonly deletionMap = new Map<string, string[]>();
+  private hitBuf = new Int32Array(1024);
+  private keepBuf = new Int32Array(1024);
+  private keyBuf = new Float64Array(1024);
+  /** Per organisation id, query-time flags (see search); sized to the largest organisation id. */
+  private orgFlags = new Uint8Array(1024);
+  /** Folded filter values are shared between entries, not copied into each. */
+  private readonly interned = new Map<string, string>();
   private stamp = new Int32Array(1024);
   private score = new Uint16Array(1024);
   /** The weight a slot got for the query word being processed (a better index word may raise it). */
   private wordWeight = new Uint8Array(1024);
   private generation = 0;
   private liveCount = 0;
+  /**
+   * Short prefixes ("sm", "j") match a large share of the directory: their ranked slot lists (best
+   * weight first, then name order) are kept, so a page is one pass over the list with no ranking.
+   * A put drops the lists of its words' prefixes; a list is rebuilt when next asked for.
+   */
+  private readonly shortLists = new Map<string, Int32Array>();
+  private ownBuf = new Int32Array(256);
+  private otherBuf = new Int32Array(256);
+  private selectBuf = new Float64Array(1024);
+
+  private readonly shortPrefix: number;
+
+  constructor(opts: IndexOptions = {}) {
+    this.shortPrefix = opts.shortPrefix ?? SHORT_PREFIX;
+  }
 
   get size(): number {
     return this.liveCount;
@@ -95,18 +124,55 @@ export class DirectorySearchIndex {
     this.ids.push(e.id);
     this.alive.push(1);
     this.orgIds.push(e.orgId ?? -1);
+    if (e.orgId !== null && e.orgId >= this.orgFlags.length) {
+      let n = this.orgFlags.length;
+      while (n <= e.orgId) n *= 2;
+      this.orgFlags = new Uint8Array(n);
+    }
     this.vis.push(VIS[e.visibility]);
     this.kinds.push(kindCode(e.kind));
-    this.roles.push(e.role ? fold(e.role) : null);
-    this.specialties.push(e.specialty ? fold(e.specialty) : null);
-    this.sites.push(e.site ? fold(e.site) : null);
+    this.roles.push(this.intern(e.role));
+    this.specialties.push(this.intern(e.specialty));
+    this.sites.push(this.intern(e.site));
     this.nameKeys.push(sortKey(e.names));
     this.names.push(fold(e.names));
     this.slotOf.set(e.id, slot);
     this.liveCount++;
     const nameWords = tokens(e.names);
     for (const w of nameWords) this.post(this.namePostings, w, slot);
-    for (const w of tokens(e.other)) if (!nameWords.includes(w)) this.post(this.otherPostings, w, slot);
+    const otherWords = tokens(e.other);
+    for (const w of otherWords) if (!nameWords.includes(w)) this.post(this.otherPostings, w, slot);
+    if (this.shortLists.size) {
+      for (const w of [...nameWords, ...otherWords]) for (let l = 1; l <= this.shortPrefix; l++) this.shortLists.delete(w.slice(0, l));
+    }
+  }
+
+  /** Builds the ranked lists of every short prefix of the index's words (at load). */
+  warmShortPrefixes(): void {
+    const prefixes = new Set<string>();
+    for (const w of this.known) for (let l = 1; l <= this.shortPrefix && l <= w.length; l++) prefixes.add(w.slice(0, l));
+    for (const p of prefixes) this.shortList(p);
+  }
+
+  /** The ranked slot list of a short query word (see shortLists). */
+  private shortList(word: string): Int32Array {
+    const list = this.shortLists.get(word);
+    if (list) return list;
+    const n = this.intersect([word]);
+    const slots = this.hitBuf.slice(0, n);
+    const score = this.score;
+    const keys = this.nameKeys;
+    const names = this.names;
+    slots.sort((a, b) => score[b]! - score[a]! || keys[a]! - keys[b]! || (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    this.shortLists.set(word, slots);
+    return slots;
+  }
+
+  private intern(value: string | null): string | null {
+    if (!value) return null;
+    let v = this.interned.get(value);
+    if (v === undefined) this.interned.set(value, (v = fold(value)));
+    return v;
   }
 
   remove(id: number): void {
@@ -178,43 +244,133 @@ export class DirectorySearchIndex {
   /** Entry ids of one page of results, best first, and how many matched in all. */
   search(q: IndexQuery): { total: number; ids: number[] } {
     const words = queryTokens(q.text);
-    let candidates: number[];
+    if (words.length === 1 && words[0]!.length <= this.shortPrefix) return this.searchShort(this.shortList(words[0]!), q);
+    let n: number;
     if (!words.length) {
-      candidates = [];
-      for (let s = 0; s < this.ids.length; s++) if (this.alive[s]) candidates.push(s);
+      // No words: every entry is a candidate (a browse of an organisation, or filters only).
       this.ensureScratch();
-      for (const s of candidates) this.score[s] = 0;
+      if (this.hitBuf.length < this.ids.length) this.hitBuf = new Int32Array(Math.max(1024, this.ids.length));
+      n = 0;
+      for (let s = 0; s < this.ids.length; s++) {
+        if (!this.alive[s]) continue;
+        this.score[s] = 0;
+        this.hitBuf[n++] = s;
+      }
     } else {
-      candidates = this.intersect(words);
+      n = this.intersect(words);
     }
+    const candidates = this.hitBuf;
+    if (this.keepBuf.length < n) {
+      let size = this.keepBuf.length;
+      while (size < n) size *= 2;
+      this.keepBuf = new Int32Array(size);
+      this.keyBuf = new Float64Array(size);
+    }
+    const keep = this.keepBuf;
+    const keys = this.keyBuf;
+    let m = 0;
+    const admit = this.admitter(q);
+    try {
+      for (let c = 0; c < n; c++) {
+        const s = candidates[c]!;
+        const f = admit(s);
+        if (f < 0) continue;
+        const rank = (f & 1 ? OWN_ORG_BONUS : 0) + this.score[s]!;
+        keep[m] = s;
+        // Smaller key = better: rank descending, then name ascending (name keys are < 2^37).
+        keys[m++] = (OWN_ORG_BONUS * 2 - rank) * 2 ** 37 + this.nameKeys[s]!;
+      }
+    } finally {
+      this.unmarkOrgs(q);
+    }
+    const page = this.topK(m, q.offset + q.limit);
+    return { total: m, ids: page.slice(q.offset).map((s) => this.ids[s]!) };
+  }
+
+  /**
+   * The query's filters as one test per slot: -1 when the slot is out, otherwise its organisation
+   * flags (bit 1: the viewer's own). Marks the query's organisations in orgFlags: unmarkOrgs after.
+   */
+  private admitter(q: IndexQuery): (s: number) => number {
     const kind = q.kind ? KIND_CODES.get(q.kind) ?? -1 : 0;
     const role = q.role ? fold(q.role) : null;
     const specialty = q.specialty ? fold(q.specialty) : null;
     const site = q.site ? fold(q.site) : null;
-    const keep: number[] = [];
-    const keys: number[] = [];
-    for (const s of candidates) {
-      if (!this.alive[s]) continue;
-      const v = this.vis[s]!;
-      if (v === 2) continue;
-      const org = this.orgIds[s]!;
-      if (v === 1 && !q.mayViewOrg(org < 0 ? null : org)) continue;
-      if (q.orgs && !q.orgs.has(org)) continue;
-      if (kind && this.kinds[s] !== kind) continue;
-      if (role && this.roles[s] !== role) continue;
-      if (specialty && this.specialties[s] !== specialty) continue;
-      if (site && this.sites[s] !== site) continue;
-      const rank = (q.ownOrgs.has(org) ? OWN_ORG_BONUS : 0) + this.score[s]!;
-      keep.push(s);
-      // Smaller key = better: rank descending, then name ascending (name keys are < 2^37).
-      keys.push((OWN_ORG_BONUS * 2 - rank) * 2 ** 37 + this.nameKeys[s]!);
-    }
-    const page = this.topK(keep, keys, q.offset + q.limit);
-    return { total: keep.length, ids: page.slice(q.offset).map((s) => this.ids[s]!) };
+    // Organisation tests become array look-ups: bit 1 = the viewer's own, bit 2 = in scope.
+    const flags = this.orgFlags;
+    this.markOrgs(q, true);
+    const scoped = !!q.orgs;
+    const { alive, vis, orgIds, kinds, roles, specialties, sites } = this;
+    return (s) => {
+      if (!alive[s]) return -1;
+      const v = vis[s]!;
+      if (v === 2) return -1;
+      const org = orgIds[s]!;
+      const f = org >= 0 && org < flags.length ? flags[org]! : 0;
+      if (scoped && !(f & 2)) return -1;
+      if (v === 1 && !q.mayViewOrg(org < 0 ? null : org)) return -1;
+      if (kind && kinds[s] !== kind) return -1;
+      if (role && roles[s] !== role) return -1;
+      if (specialty && specialties[s] !== specialty) return -1;
+      if (site && sites[s] !== site) return -1;
+      return f;
+    };
   }
 
-  /** Slots matching every query word; their match quality is left in this.score. */
-  private intersect(words: string[]): number[] {
+  private markOrgs(q: IndexQuery, on: boolean): void {
+    const flags = this.orgFlags;
+    const mark = (set: ReadonlySet<number> | undefined, bit: number) => {
+      if (set) for (const o of set) if (o >= 0 && o < flags.length) flags[o] = on ? flags[o]! | bit : flags[o]! & ~bit;
+    };
+    mark(q.ownOrgs, 1);
+    mark(q.orgs, 2);
+  }
+
+  private unmarkOrgs(q: IndexQuery): void {
+    this.markOrgs(q, false);
+  }
+
+  /**
+   * One pass over a short prefix's ranked list: the list is already in rank order but for the
+   * viewer's own organisation, which comes first, so the first offset+limit of the viewer's own
+   * and of the others are kept, and the rest only counted. No allocation but the page.
+   */
+  private searchShort(slots: Int32Array, q: IndexQuery): { total: number; ids: number[] } {
+    const k = q.offset + q.limit;
+    if (this.ownBuf.length < k) {
+      this.ownBuf = new Int32Array(k);
+      this.otherBuf = new Int32Array(k);
+    }
+    const own = this.ownBuf;
+    const other = this.otherBuf;
+    let total = 0;
+    let nOwn = 0;
+    let nOther = 0;
+    const admit = this.admitter(q);
+    try {
+      for (let i = 0; i < slots.length; i++) {
+        const s = slots[i]!;
+        const f = admit(s);
+        if (f < 0) continue;
+        total++;
+        if (f & 1) {
+          if (nOwn < k) own[nOwn++] = s;
+        } else if (nOther < k) other[nOther++] = s;
+      }
+    } finally {
+      this.unmarkOrgs(q);
+    }
+    const ids: number[] = [];
+    for (let i = q.offset; i < k && i < nOwn + nOther; i++) ids.push(this.ids[i < nOwn ? own[i]! : other[i - nOwn]!]!);
+    return { total, ids };
+  }
+
+  /**
+   * Slots matching every query word, written to this.hitBuf (the count is returned); their match
+   * quality is left in this.score. Only the last word's pass collects slots: earlier words just
+   * stamp them, so a query allocates nothing in proportion to its matches.
+   */
+  private intersect(words: string[]): number {
     this.ensureScratch();
     if (this.generation > 2 ** 30) {
       this.stamp.fill(0);
@@ -222,11 +378,12 @@ export class DirectorySearchIndex {
     }
     const base = this.generation + 1;
     this.generation += words.length + 1;
-    let last: number[] = [];
+    let count = 0;
     for (let i = 0; i < words.length; i++) {
       const want = i === 0 ? 0 : base + i - 1;
       const mark = base + i;
-      const hits: number[] = [];
+      const collect = i === words.length - 1;
+      let matched = 0;
       for (const m of this.expand(words[i]!)) {
         const name = this.namePostings.get(m.word);
         const other = this.otherPostings.get(m.word);
@@ -251,37 +408,48 @@ export class DirectorySearchIndex {
             this.stamp[s] = mark;
             this.score[s] = this.score[s]! + weight;
             this.wordWeight[s] = weight;
-            hits.push(s);
+            matched++;
+            if (collect) {
+              if (count === this.hitBuf.length) {
+                const bigger = new Int32Array(this.hitBuf.length * 2);
+                bigger.set(this.hitBuf);
+                this.hitBuf = bigger;
+              }
+              this.hitBuf[count++] = s;
+            }
           }
         }
       }
-      last = hits;
-      if (!hits.length) return [];
+      if (!matched) return 0;
     }
-    return last;
+    return count;
   }
 
-  /** The k best slots by key, in order (ties broken by folded name). */
-  private topK(slots: number[], keys: number[], k: number): number[] {
-    const order = slots.map((_, i) => i);
-    if (slots.length > k * 4 && slots.length > 2000) {
-      const threshold = kthSmallest(Float64Array.from(keys), Math.min(k, keys.length) - 1);
-      const within = order.filter((i) => keys[i]! <= threshold);
-      return this.sortSlots(within, slots, keys).slice(0, k);
+  /** The k best of the first m kept slots, in order (ties broken by folded name). */
+  private topK(m: number, k: number): number[] {
+    const keys = this.keyBuf;
+    const keep = this.keepBuf;
+    let order: number[] = [];
+    if (m > k * 4 && m > 2000) {
+      // Select the k-th smallest key in linear time, then sort only what is at or under it.
+      if (this.selectBuf.length < m) this.selectBuf = new Float64Array(Math.max(m, this.selectBuf.length * 2));
+      const scratch = this.selectBuf;
+      scratch.set(keys.subarray(0, m));
+      const threshold = kthSmallest(scratch, m, Math.min(k, m) - 1);
+      for (let i = 0; i < m; i++) if (keys[i]! <= threshold) order.push(i);
+    } else {
+      order = Array.from({ length: m }, (_, i) => i);
     }
-    return this.sortSlots(order, slots, keys).slice(0, k);
-  }
-
-  private sortSlots(order: number[], slots: number[], keys: number[]): number[] {
-    order.sort((a, b) => keys[a]! - keys[b]! || (this.names[slots[a]!]! < this.names[slots[b]!]! ? -1 : this.names[slots[a]!]! > this.names[slots[b]!]! ? 1 : 0));
-    return order.map((i) => slots[i]!);
+    const names = this.names;
+    order.sort((a, b) => keys[a]! - keys[b]! || (names[keep[a]!]! < names[keep[b]!]! ? -1 : names[keep[a]!]! > names[keep[b]!]! ? 1 : 0));
+    return order.slice(0, k).map((i) => keep[i]!);
   }
 }
 
-/** Quickselect: the value that would be at index k if `a` were sorted (a is reordered). */
-function kthSmallest(a: Float64Array, k: number): number {
+/** Quickselect: the value that would be at index k if a[0..length) were sorted (a is reordered). */
+function kthSmallest(a: Float64Array, length: number, k: number): number {
   let lo = 0;
-  let hi = a.length - 1;
+  let hi = length - 1;
   while (lo < hi) {
     const pivot = a[(lo + hi) >>> 1]!;
     let i = lo;

@@ -10,6 +10,7 @@ import type { MessageRow, Repos, Store } from '../../store/types.js';
 import { normaliseFlags, type DeliveryService } from './delivery.js';
 import type { MailboxView } from './mailbox-service.js';
 import type { MessageIndex } from './mime/types.js';
+import { TextIndex } from './text-index.js';
 
 const forbidden = (msg: string) => new WardpostError('forbidden', msg);
 
@@ -63,16 +64,24 @@ class IndexCache {
 
 export class MessageService {
   private readonly cache = new IndexCache(20_000);
+  private readonly textIndex: TextIndex;
 
   constructor(
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly delivery: DeliveryService,
-  ) {}
+  ) {
+    this.textIndex = new TextIndex(store);
+  }
 
   /** UIDs of a folder, ascending. */
   uids(mailboxId: number): Promise<number[]> {
     return this.store.mailState.uids(mailboxId);
+  }
+
+  /** UID, flags and MODSEQ of every message of a folder, ascending. */
+  flagsOf(mailboxId: number): Promise<{ uid: number; flags: string; modseq: number }[]> {
+    return this.store.mailState.flagsOf(mailboxId);
   }
 
   /** Message rows with UIDs in [first, last], ascending. */
@@ -106,6 +115,7 @@ export class MessageService {
 
   /** UIDs of a folder whose stored text (body text, subject, sender, headers) contains `needle`. */
   searchText(mailboxId: number, needle: string, scope: 'body' | 'text' | 'subject' | 'from' | 'headers'): Promise<number[]> {
+    if (scope === 'body' || scope === 'text') return this.textIndex.search(mailboxId, needle, scope === 'text');
     const cols = {
       body: ['search_text'],
       text: ['search_text', 'index_json'],

@@ -6,7 +6,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Services } from '../../core/services.js';
+import { registerAccountRoutes } from './api/accounts/routes.js';
 import { registerDirectoryRoutes } from './api/directory/routes.js';
+import { registerOrgRoutes } from './api/orgs/routes.js';
+import { registerSessionRoutes } from './api/session/routes.js';
 import { RouteRegistry } from './api/route-registry.js';
 
 export interface HttpServerOptions {
@@ -21,6 +24,8 @@ export interface HttpServerOptions {
    * protocol module never imports another.
    */
   mount?: ((app: FastifyInstance) => void)[];
+  /** Mark session cookies Secure (when the HTTP port is behind TLS). */
+  secureCookies?: boolean;
 }
 
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
@@ -43,6 +48,9 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   if (opts.services) {
     const registry = new RouteRegistry();
     registerDirectoryRoutes(app, opts.services, registry);
+    registerSessionRoutes(app, opts.services, registry, { secureCookies: opts.secureCookies ?? false });
+    registerAccountRoutes(app, opts.services, registry);
+    registerOrgRoutes(app, opts.services, registry);
     const doc = registry.openapi({ title: 'Wardpost API', version: '1' });
     app.get('/api/openapi.json', async () => doc);
   }

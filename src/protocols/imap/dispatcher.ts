@@ -12,6 +12,7 @@ import { mailboxHandlers } from './commands/mailbox.js';
 import { quotaHandlers } from './commands/quota.js';
 import { searchHandlers } from './commands/search.js';
 import { sessionHandlers } from './commands/session.js';
+import { sortThreadHandlers } from './commands/sort-thread.js';
 import { storeHandlers } from './commands/store.js';
 import { formatErrorResponse, parseCommand, wire, type CommandName, type FramedCommand, type ParsedCommand } from './proto/index.js';
 import type { ImapSession } from './session.js';
@@ -28,6 +29,7 @@ const HANDLERS: Handlers = {
   ...expungeHandlers,
   ...appendHandlers,
   ...searchHandlers,
+  ...sortThreadHandlers,
   ...aclHandlers,
   ...quotaHandlers,
 };
@@ -67,6 +69,7 @@ export async function dispatch(s: ImapSession, framed: FramedCommand): Promise<v
     if (s.selected) await s.sendUpdates(mayExpunge(cmd));
     s.badInARow = 0;
     s.write(wire.status(cmd.tag, 'OK', done.text ?? `${label} completed`, done.code ? Buffer.from(`[${done.code}]`) : undefined));
+    s.flush();
     done.after?.();
   } catch (err) {
     const r = toReply(err);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
+import zlib from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Account } from '../../core/accounts/account-service.js';
 import type { DomainEvent } from '../../core/events/bus.js';
@@ -11,8 +12,11 @@ import type { Services } from '../../core/services.js';
 import { dispatch } from './dispatcher.js';
 import type { MailboxHub, MailboxListener } from './hub.js';
 import { SERVER_LIMITS } from './limits.js';
-import { CommandFramer, formatErrorResponse, wire, type FrameEvent, type FramedCommand, type NumberRange } from './proto/index.js';
+import { CommandFramer, formatErrorResponse, formatRanges, rangesFromNumbers, wire, type FrameEvent, type FramedCommand, type NumberRange } from './proto/index.js';
 import type { SelectedMailbox } from './selected.js';
+
+/** Coalesced output is sent once this much is waiting. */
+const OUT_CHUNK = 64 * 1024;
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -46,6 +50,8 @@ export class ImapSession implements MailboxListener {
   private updating: Promise<void> = Promise.resolve();
   idling = false;
   private pausedForWrite = false;
+  private out: Buffer[] = [];
+  private outBytes = 0;
   private closed = false;
 
   constructor(
@@ -56,6 +62,7 @@ export class ImapSession implements MailboxListener {
     ctx.sessions.add(this);
     this.attach(socket);
     this.write(wire.status('*', 'OK', `${ctx.hostname} Wardpost IMAP ready`, Buffer.from(`[CAPABILITY ${this.capabilities().join(' ')}]`)));
+    this.flush();
   }
 
   get services(): Services {
@@ -76,16 +83,17 @@ export class ImapSession implements MailboxListener {
     if (!this.tls) caps.push('STARTTLS', 'LOGINDISABLED');
     else if (this.state === 'not-authenticated') caps.push('AUTH=PLAIN');
     if (this.state !== 'not-authenticated') {
-      caps.push('UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'CONDSTORE', 'ESEARCH', 'SEARCHRES',
-        'QUOTA', 'QUOTA=RES-STORAGE', 'ACL', 'RIGHTS=kxte', `APPENDLIMIT=${SERVER_LIMITS.appendLimit}`, 'UTF8=ACCEPT', 'BINARY');
+      caps.push('UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'CONDSTORE', 'QRESYNC', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND', 'SORT', 'SORT=DISPLAY', 'THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES',
+        'QUOTA', 'QUOTA=RES-STORAGE', 'ACL', 'RIGHTS=kxte', `APPENDLIMIT=${SERVER_LIMITS.appendLimit}`, 'UTF8=ACCEPT', 'BINARY', 'COMPRESS=DEFLATE');
     }
     return caps;
   }
 
   private attach(socket: Socket): void {
     this.socket = socket;
+    socket.setNoDelay(true);
     socket.setTimeout(SERVER_LIMITS.preAuthTimeoutMs);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => (this.inflate ? this.inflate.write(chunk) : this.onData(chunk)));
     socket.on('drain', () => this.maybeResume());
     socket.on('timeout', () => {
       this.write(wire.status('*', 'BYE', 'Autologout; idle for too long'));
@@ -115,6 +123,7 @@ export class ImapSession implements MailboxListener {
     this.queue = this.queue.then(async () => {
       try {
         await this.handleFrame(ev);
+        this.flush();
       } catch (err) {
         this.ctx.logger.error({ err }, 'imap: unexpected error');
         this.close();
@@ -151,6 +160,7 @@ export class ImapSession implements MailboxListener {
 
   /** The next line the client sends goes to `fn` instead of the command queue (SASL, IDLE DONE). */
   readLine(): Promise<FramedCommand> {
+    this.flush();
     return new Promise((resolve) => {
       this.intercept = resolve;
     });
@@ -158,20 +168,62 @@ export class ImapSession implements MailboxListener {
 
   // ---- output ----
 
-  /** Writes bytes; stops reading from the client while the write buffer is full. */
+  /**
+   * Queues bytes for the client. Small responses are coalesced and go out together (one TLS
+   * record, one syscall) at `flush()` or once 64 KiB are waiting; reading from the client stops
+   * while the socket's write buffer is full.
+   */
   write(buf: Buffer): void {
     if (this.closed) return;
-    const ok = this.socket.write(buf);
+    this.out.push(buf);
+    this.outBytes += buf.length;
+    if (this.outBytes >= OUT_CHUNK) this.flush();
+  }
+
+  /** Sends what write() queued. */
+  flush(): void {
+    if (this.closed || !this.out.length) return;
+    const data = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
+    if (this.deflate) {
+      this.deflate.write(data);
+      this.deflate.flush(zlib.constants.Z_SYNC_FLUSH);
+      return;
+    }
+    this.sendRaw(data);
+  }
+
+  private sendRaw(data: Buffer): void {
+    const ok = this.socket.write(data);
     if (!ok && !this.pausedForWrite) {
       this.pausedForWrite = true;
       this.socket.pause();
     }
   }
 
+  private deflate: zlib.DeflateRaw | null = null;
+  private inflate: zlib.InflateRaw | null = null;
+
+  /** RFC 4978: from now on both directions are raw DEFLATE streams (after the tagged OK went out plain). */
+  startCompression(): void {
+    this.deflate = zlib.createDeflateRaw({ level: 6 });
+    this.deflate.on('data', (c: Buffer) => this.sendRaw(c));
+    this.inflate = zlib.createInflateRaw();
+    this.inflate.on('data', (c: Buffer) => this.onData(c));
+    const fail = () => this.close();
+    this.deflate.on('error', fail);
+    this.inflate.on('error', fail);
+  }
+
+  get compressed(): boolean {
+    return this.deflate !== null;
+  }
+
   /** Writes and waits until the socket can take more (for streaming large bodies). */
   async writeAndDrain(buf: Buffer): Promise<void> {
     this.write(buf);
-    if (this.closed || !this.socket.writableNeedDrain) return;
+    if (this.closed || this.outBytes > 0 || !this.socket.writableNeedDrain) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         this.socket.off('drain', done);
@@ -249,7 +301,10 @@ export class ImapSession implements MailboxListener {
    * EXPUNGE (only when `allowExpunge`), EXISTS for new messages, FETCH FLAGS for flag changes.
    */
   sendUpdates(allowExpunge: boolean): Promise<void> {
-    this.updating = this.updating.then(() => this.doSendUpdates(allowExpunge)).catch((err: unknown) => {
+    this.updating = this.updating.then(async () => {
+      await this.doSendUpdates(allowExpunge);
+      if (this.idling) this.flush();
+    }).catch((err: unknown) => {
       this.ctx.logger.error({ err }, 'imap: update failed');
     });
     return this.updating;
@@ -259,13 +314,10 @@ export class ImapSession implements MailboxListener {
     const sel = this.selected;
     if (!sel || this.closed) return;
     if (allowExpunge && sel.pendingExpunge.size) {
-      const gone = [...sel.pendingExpunge].sort((a, b) => b - a);
+      const gone = [...sel.pendingExpunge];
       sel.pendingExpunge.clear();
-      for (const uid of gone) {
-        sel.pendingFlags.delete(uid);
-        const seq = sel.remove(uid);
-        if (seq) this.write(Buffer.from(`* ${seq} EXPUNGE\r\n`));
-      }
+      for (const uid of gone) sel.pendingFlags.delete(uid);
+      this.reportExpunged(gone);
     }
     if (sel.pendingNew) {
       sel.pendingNew = false;
@@ -288,13 +340,34 @@ export class ImapSession implements MailboxListener {
     }
   }
 
+  /**
+   * Removes expunged UIDs from the selected mailbox and tells the client: `* n EXPUNGE` from the
+   * highest number down, or one `* VANISHED uids` once QRESYNC is enabled (RFC 7162 section 3.2.10).
+   */
+  reportExpunged(uids: readonly number[]): void {
+    const sel = this.selected;
+    if (!sel || !uids.length) return;
+    const known = uids.filter((u) => sel.seqOf(u) > 0);
+    if (this.enabled.has('QRESYNC')) {
+      for (const u of known) sel.remove(u);
+      if (known.length) this.write(Buffer.from(`* VANISHED ${formatRanges(rangesFromNumbers(known))}\r\n`));
+      return;
+    }
+    for (const uid of [...known].sort((a, b) => b - a)) {
+      const seq = sel.remove(uid);
+      if (seq) this.write(Buffer.from(`* ${seq} EXPUNGE\r\n`));
+    }
+  }
+
   // ---- closing ----
 
   close(): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     this.state = 'logout';
-    this.socket.end();
+    if (this.deflate) this.deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => this.socket.end());
+    else this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();
     this.teardown();
   }

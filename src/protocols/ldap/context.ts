@@ -5,6 +5,7 @@ import type { Services } from '../../core/services.js';
 import type { Dit } from './entries.js';
 import type { LdapLimits } from './limits.js';
 import type { PagingCookies } from './paging.js';
+import type { OrgTree } from './search-scope.js';
 
 export interface LdapContext {
   services: Services;
@@ -12,6 +13,8 @@ export interface LdapContext {
   dit: Dit;
   limits: LdapLimits;
   cookies: PagingCookies;
+  /** The organisation tree, cached between searches (dropped when an organisation is created). */
+  tree: { at: number; value: Promise<OrgTree> } | null;
 }
 
 /** Who the connection is bound as; null viewer = anonymous (sees the root DSE only). */

@@ -83,15 +83,26 @@ export class Dit {
   }
 }
 
+const KEYS = new Map<string, string>();
+/** The lower-case key of a canonical attribute name (checked once against the attribute table). */
+function keyOf(name: string): string {
+  let k = KEYS.get(name);
+  if (k === undefined) {
+    if (attributeType(name)?.name !== name) throw new Error(`${name} is not a canonical attribute name`);
+    KEYS.set(name, (k = name.toLowerCase()));
+  }
+  return k;
+}
+
 function build(dn: string, pairs: [string, (string | null | undefined)[] | string | null | undefined][]): LdapEntry {
   const attrs = new Map<string, { type: string; values: string[] }>();
-  for (const [name, raw] of pairs) {
-    const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
-    if (!values.length) continue;
-    const type = attributeType(name)!.name;
-    const key = type.toLowerCase();
-    const prev = attrs.get(key);
-    attrs.set(key, { type, values: [...new Set([...(prev?.values ?? []), ...values])] });
+  for (const [type, raw] of pairs) {
+    let values: string[];
+    if (Array.isArray(raw)) {
+      values = [];
+      for (const v of raw) if (typeof v === 'string' && v.trim() !== '' && !values.includes(v)) values.push(v);
+    } else values = typeof raw === 'string' && raw.trim() !== '' ? [raw] : [];
+    if (values.length) attrs.set(keyOf(type), { type, values });
   }
   return { dn, attrs };
 }

@@ -74,6 +74,26 @@ function merge(a: Candidates, b: Candidates, ctx: PlanContext): Candidates | nul
   return { words: [...new Set([...a.words, ...b.words])], ...(scope ? { scope } : {}) };
 }
 
+/**
+ * Does every entry search `b` must find also come out of search `a`? True when `a` is no more
+ * scoped and each of its words starts a word of `b` ((|(cn=smi*)(sn=smith*)) needs one search).
+ */
+function covers(a: Candidates, b: Candidates, ctx: PlanContext): boolean {
+  if (a.id !== undefined || b.id !== undefined) return a.id === b.id;
+  if (a.scope && !(b.scope && ctx.within(b.scope, a.scope))) return false;
+  return a.words.every((w) => b.words.some((x) => x.startsWith(w)));
+}
+
+/** Drops searches another one in the list already covers (identical ones included). */
+function simplify(list: Candidates[], ctx: PlanContext): Candidates[] {
+  const out: Candidates[] = [];
+  list.forEach((c, i) => {
+    const coveredBy = list.findIndex((o, j) => j !== i && covers(o, c, ctx) && (!covers(c, o, ctx) || j < i));
+    if (coveredBy < 0) out.push(c);
+  });
+  return out;
+}
+
 /** The candidate searches for a filter (see the module comment). */
 export function planFilter(f: Filter, ctx: PlanContext): Plan {
   switch (f.type) {
@@ -92,7 +112,7 @@ export function planFilter(f: Filter, ctx: PlanContext): Plan {
           const m = merge(x, y, ctx);
           if (m) next.push(m);
         }
-        acc = next;
+        acc = simplify(next, ctx);
       }
       return acc;
     }
@@ -104,7 +124,7 @@ export function planFilter(f: Filter, ctx: PlanContext): Plan {
         out.push(...p);
         if (out.length > MAX_BRANCHES) return null;
       }
-      return out;
+      return simplify(out, ctx);
     }
     case 'not':
       return null;

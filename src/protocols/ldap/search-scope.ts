@@ -17,7 +17,21 @@ export interface OrgTree {
   named(value: string): string[];
 }
 
-export async function loadTree(ctx: LdapContext): Promise<OrgTree> {
+const TREE_TTL_MS = 30_000;
+
+/** The organisation tree, read at most every 30 s (and after each organisation created). */
+export function loadTree(ctx: LdapContext): Promise<OrgTree> {
+  if (!ctx.tree || Date.now() - ctx.tree.at > TREE_TTL_MS) {
+    const value = readTree(ctx);
+    ctx.tree = { at: Date.now(), value };
+    value.catch(() => {
+      if (ctx.tree?.value === value) ctx.tree = null;
+    });
+  }
+  return ctx.tree.value;
+}
+
+async function readTree(ctx: LdapContext): Promise<OrgTree> {
   const nodes = await ctx.services.directory.tree();
   const bySlug = new Map(nodes.map((n) => [n.slug, n]));
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -44,6 +58,8 @@ export async function loadTree(ctx: LdapContext): Promise<OrgTree> {
 /** Directory entries a search may return, beside its fixed entries. */
 export interface Region {
   scopeSlug?: string;
+  /** Entry kinds the region holds, when that narrows the directory searches (organisations). */
+  kinds?: DirectoryEntry['kind'][];
   member(e: DirectoryEntry): boolean;
 }
 
@@ -80,7 +96,7 @@ export async function resolveScope(ctx: LdapContext, id: Identity, target: BaseT
   const { dit } = ctx;
   const all: Region = { member: () => true };
   const people: Region = { member: (e) => !isOrgEntry(e) };
-  const orgs: Region = { member: (e) => isOrgEntry(e) };
+  const orgs: Region = { kinds: ['organisation', 'site', 'department'], member: (e) => isOrgEntry(e) };
   const peopleOu = containerEntry(dit, 'people');
   const orgsOu = containerEntry(dit, 'organisations');
   switch (target.kind) {

@@ -162,7 +162,8 @@ async function walkRegion(
     seen.add(e.id);
     if (region.member(e)) consider(toLdap(e));
   };
-  for (const c of candidates) {
+  const kinds: (DirectoryEntry['kind'] | undefined)[] = region.kinds ?? [undefined];
+  for (const [c, kind] of candidates.flatMap((c) => kinds.map((k) => [c, k] as const))) {
     if (c.id !== undefined) {
       try {
         take(await ctx.services.directory.get(id.viewer!, c.id));
@@ -171,7 +172,10 @@ async function walkRegion(
       }
       continue;
     }
-    for (let offset = 0; ; offset += PAGE) {
+    // The first page asks for about what is still needed (most filters keep most candidates);
+    // later pages double, up to the directory's largest page.
+    let size = Math.min(PAGE, Math.max(16, col.need - col.matches.length + 8));
+    for (let offset = 0; ; offset += size, size = Math.min(PAGE, size * 2)) {
       if (abort.aborted) throw new Abandoned();
       if (col.matches.length >= col.need) return;
       if (Date.now() > deadline) {
@@ -184,14 +188,14 @@ async function walkRegion(
       }
       let r;
       try {
-        r = await ctx.services.directory.search(id.viewer!, { text: c.words.join(' '), ...(c.scope ? { scope: c.scope } : {}), limit: PAGE, offset });
+        r = await ctx.services.directory.search(id.viewer!, { text: c.words.join(' '), ...(c.scope ? { scope: c.scope } : {}), ...(kind ? { kind } : {}), limit: size, offset });
       } catch (err) {
         if (isWardpostError(err, 'not_found')) break; // the organisation went away meanwhile
         throw err;
       }
       col.examined += r.entries.length;
       for (const e of r.entries) take(e);
-      if (offset + PAGE >= r.total || !r.entries.length) break;
+      if (offset + size >= r.total || !r.entries.length) break;
     }
     if (col.matches.length >= col.need) return;
   }

@@ -31,7 +31,10 @@ export interface LdapListener {
 /** Starts the listener on host:port (port 0 = any free port). */
 export async function startLdap(opts: LdapServerOptions, host: string, port: number): Promise<LdapListener> {
   const dit = new Dit(opts.services.nationalDomain);
-  const ctx: LdapContext = { services: opts.services, logger: opts.logger, dit, limits: { ...LDAP_LIMITS, ...opts.limits }, cookies: new PagingCookies() };
+  const ctx: LdapContext = { services: opts.services, logger: opts.logger, dit, limits: { ...LDAP_LIMITS, ...opts.limits }, cookies: new PagingCookies(), tree: null };
+  const unsubscribe = opts.services.bus.subscribe('org.created', () => {
+    ctx.tree = null;
+  });
   const sessions = new Set<LdapSession>();
   const server = net.createServer((socket) => {
     socket.on('error', (err) => opts.logger.debug({ err }, 'ldap: connection error'));
@@ -53,6 +56,7 @@ export async function startLdap(opts: LdapServerOptions, host: string, port: num
     baseDn: dit.baseDn,
     connections: () => sessions.size,
     async close() {
+      unsubscribe();
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const s of [...sessions]) s.disconnect(RESULT.unavailable, 'server shutting down');
       await closed;

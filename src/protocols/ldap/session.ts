@@ -44,6 +44,10 @@ export class LdapSession {
     if (this.closed) return;
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     while (!this.closed) {
+      if (this.buf.length && this.buf[0] !== 0x30) {
+        this.disconnect(RESULT.protocolError, 'an LDAPMessage starts with a SEQUENCE');
+        return;
+      }
       let len: number | null;
       try {
         len = elementLength(this.buf);

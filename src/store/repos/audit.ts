@@ -21,9 +21,10 @@ export class KyselyAuditRepo implements AuditRepo {
       .execute();
   }
 
-  list(filter: { orgId?: number; since?: number; limit?: number }) {
+  list(filter: { orgId?: number; orgIds?: number[]; since?: number; limit?: number }) {
     let q = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc');
     if (filter.orgId !== undefined) q = q.where('org_id', '=', filter.orgId);
+    if (filter.orgIds !== undefined) q = filter.orgIds.length ? q.where('org_id', 'in', filter.orgIds) : q.where('id', '<', 0);
     if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
     return q.limit(filter.limit ?? 100).execute();
   }

@@ -82,6 +82,16 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
     return this.db.selectFrom('directory_entries').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
   }
 
+  scanForIndex(afterId: number, limit: number) {
+    return this.db
+      .selectFrom('directory_entries')
+      .select(['id', 'kind', 'org_id', 'visibility', 'display_name', 'given_name', 'family_name', 'job_title', 'role', 'specialty', 'department', 'site', 'national_code'])
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
   async remove(sourceKey: string) {
     const row = await this.db.deleteFrom('directory_entries').where('source_key', '=', sourceKey).returning('id').executeTakeFirst();
     return row ? Number(row.id) : undefined;

@@ -10,6 +10,7 @@ import { KyselyMessageMetaRepo, KyselyMessageRepo } from './messages.js';
 import { KyselyOrgRepo } from './orgs.js';
 import { KyselySharingRepo } from './sharing.js';
 import { KyselyDirectoryRepo } from './directory.js';
+import { KyselyAuthRepo } from './auth.js';
 import { KyselyTransportRepo } from './transport.js';
 import { KyselyMailStateRepo } from './mail-state.js';
 
@@ -24,6 +25,7 @@ export function bindRepos(db: Kysely<Database>): Repos {
     audit: new KyselyAuditRepo(db),
     sharing: new KyselySharingRepo(db),
     directory: new KyselyDirectoryRepo(db),
+    auth: new KyselyAuthRepo(db),
     transport: new KyselyTransportRepo(db),
     mailState: new KyselyMailStateRepo(db),
   };

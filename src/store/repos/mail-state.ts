@@ -42,6 +42,11 @@ export class KyselyMailStateRepo implements MailStateRepo {
     return rows.map((r) => Number(r.uid));
   }
 
+  async flagsOf(mailboxId: number) {
+    const rows = await this.db.selectFrom('messages').select(['uid', 'flags', 'modseq']).where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+    return rows.map((r) => ({ uid: Number(r.uid), flags: r.flags, modseq: Number(r.modseq) }));
+  }
+
   async messagesBetween(mailboxId: number, firstUid: number, lastUid: number) {
     return this.db
       .selectFrom('messages')
@@ -122,7 +127,20 @@ export class KyselyMailStateRepo implements MailStateRepo {
     return out;
   }
 
-  async searchText(mailboxId: number, needle: string, columns: readonly ('subject' | 'from_text' | 'search_text' | 'index_json')[]) {
+  async textRows(mailboxId: number, afterUid: number, limit: number) {
+    const rows = await this.db
+      .selectFrom('messages')
+      .innerJoin('message_meta', 'message_meta.blob_hash', 'messages.blob_hash')
+      .select(['messages.uid', 'message_meta.search_text', 'message_meta.index_json'])
+      .where('messages.mailbox_id', '=', mailboxId)
+      .where('messages.uid', '>', afterUid)
+      .orderBy('messages.uid')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ uid: Number(r.uid), body: r.search_text, headers: r.index_json }));
+  }
+
+  async searchText(mailboxId: number, needle: string, columns: readonly ('subject' | 'from_text' | 'search_text' | 'index_json')[], onlyUids?: readonly number[]) {
     // lower(...) like lower(...) behaves the same on both engines (case-insensitive, ASCII and beyond on PostgreSQL).
     const pattern = `%${needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = await this.db
@@ -130,6 +148,7 @@ export class KyselyMailStateRepo implements MailStateRepo {
       .innerJoin('message_meta', 'message_meta.blob_hash', 'messages.blob_hash')
       .select('messages.uid')
       .where('messages.mailbox_id', '=', mailboxId)
+      .$if(onlyUids !== undefined, (q) => q.where('messages.uid', 'in', onlyUids!.length ? [...onlyUids!] : [-1]))
       .where((eb) => eb.or(columns.map((c) => eb(sql`lower(${sql.ref(`message_meta.${c}`)})`, 'like', sql`${pattern} escape '\\'`))))
       .orderBy('messages.uid')
       .execute();

@@ -5,6 +5,7 @@
  * chosen by the `Dialect` argument. Never edit a released step: add a new one.
  */
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { authStep } from './auth-migration.js';
 import { directoryStep } from './directory-migration.js';
 import { transportStep } from './transport-migration.js';
 
@@ -201,6 +202,7 @@ const STEPS: Record<string, Step> = {
   '0003_transport': transportStep,
   '0004_imap': imap,
   '0005_directory': directoryStep,
+  '0006_auth': authStep,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

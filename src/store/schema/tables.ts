@@ -211,6 +211,51 @@ export interface DirectoryEntriesTable {
 
 export type DirectoryEntryRow = Selectable<DirectoryEntriesTable>;
 
+export interface AuthFailuresTable {
+  key: string;
+  failures: number;
+  last_at: number;
+  locked_until: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  account_id: number;
+  csrf: string;
+  mfa_ok: number;
+  ip: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface CredentialsTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: string;
+  name: string;
+  secret_hash: string;
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface MfaTable {
+  account_id: number;
+  secret: string;
+  enabled_at: number | null;
+  recovery_hashes: string;
+}
+
+export interface AdminScopesTable {
+  account_id: number;
+  org_id: number;
+}
+
+export type SessionRow = Selectable<SessionsTable>;
+export type CredentialRow = Selectable<CredentialsTable>;
+export type MfaRow = Selectable<MfaTable>;
+
 export interface Database {
   orgs: OrgsTable;
   org_domains: OrgDomainsTable;
@@ -224,6 +269,11 @@ export interface Database {
   audit_log: AuditLogTable;
   mailbox_acl: MailboxAclTable;
   directory_entries: DirectoryEntriesTable;
+  auth_failures: AuthFailuresTable;
+  sessions: SessionsTable;
+  credentials: CredentialsTable;
+  mfa: MfaTable;
+  admin_scopes: AdminScopesTable;
   send_grants: SendGrantsTable;
   outbound_queue: OutboundQueueTable;
   dkim_keys: DkimKeysTable;

@@ -156,4 +156,22 @@ forEachEngine('national directory', (engine) => {
     const ids = new Set([...first.entries, ...second.entries].map((e) => e.id));
     assert.equal(ids.size, 100, 'pages do not overlap');
   });
+
+  it('never serves a cached copy of an entry that changed', async () => {
+    const row = (title: string, vis: string) => [HEADER, `cache1,person,Quentin,Cachet,,${title},GP,General Practice,gp1,,,,${vis},,,`].join('\n');
+    await run(row('GP Partner', 'national'));
+    const before = await services.directory.search(nat, { text: 'quentin cachet' });
+    const id = before.entries[0]!.id;
+    assert.equal(before.entries[0]!.jobTitle, 'GP Partner');
+    assert.equal((await services.directory.get(nat, id)).jobTitle, 'GP Partner');
+    assert.equal((await services.directory.search(nat, { text: 'qu' })).entries.find((e) => e.id === id)?.jobTitle, 'GP Partner');
+    await run(row('GP Principal', 'national'));
+    assert.equal((await services.directory.search(nat, { text: 'quentin cachet' })).entries[0]?.jobTitle, 'GP Principal');
+    assert.equal((await services.directory.get(nat, id)).jobTitle, 'GP Principal');
+    assert.equal((await services.directory.search(nat, { text: 'qu' })).entries.find((e) => e.id === id)?.jobTitle, 'GP Principal');
+    await run(row('GP Principal', 'hidden'));
+    assert.equal((await services.directory.search(nat, { text: 'quentin cachet' })).total, 0);
+    assert.equal((await services.directory.search(nat, { text: 'qu' })).entries.find((e) => e.id === id), undefined);
+    await assert.rejects(services.directory.get(nat, id), /no directory entry/);
+  });
 });

@@ -130,4 +130,34 @@ describe('IMAP fuzz against the live socket', () => {
     assert.match(await send(Buffer.from([0, 1, 2, 255, 13, 10])), /BAD/);
     assert.match(await send('a SELECT INBOX\r\n'), /a BAD .*sign in first/);
   });
+
+  it('a client that does not read cannot make the server buffer without bound', { timeout: 120_000 }, async () => {
+    const big = (await f.user('slowreader')).address;
+    for (let i = 0; i < 8; i++) await f.deliver(big, { subject: `big ${i}`, bytes: 1_000_000 });
+    const c = await RawImap.connect(f.tlsPort);
+    await c.login(big, PASSWORD);
+    await c.cmd('SELECT INBOX');
+    // From here on bytes are only counted (the test client must not be the bottleneck).
+    c.socket.removeAllListeners('data');
+    c.socket.pause();
+    let tail = '';
+    let received = 0;
+    const done = new Promise<void>((resolve) => {
+      c.socket.on('data', (d: string) => {
+        received += d.length;
+        tail = (tail + d).slice(-200);
+        if (/f15 OK[^\r\n]*\r\n/.test(tail)) resolve();
+      });
+    });
+    const rss0 = process.memoryUsage().rss;
+    // 16 x 8 MB asked for, nothing read for two seconds.
+    c.write(Array.from({ length: 16 }, (_, i) => `f${i} FETCH 1:* (BODY.PEEK[])\r\n`).join(''));
+    await new Promise((r) => setTimeout(r, 2000));
+    const grown = (process.memoryUsage().rss - rss0) / 1024 / 1024;
+    c.socket.resume();
+    await done;
+    c.close();
+    assert.ok(received > 16 * 8_000_000, `received ${received}`);
+    assert.ok(grown < 64, `server buffered ${grown.toFixed(0)} MB for a client that did not read`);
+  });
 });

@@ -27,8 +27,6 @@ export interface ImapFixture {
   stop(): Promise<void>;
 }
 
-let counter = 0;
-
 export async function startImapFixture(): Promise<ImapFixture> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wp-imap-'));
   const config = loadConfig({
@@ -39,6 +37,7 @@ export async function startImapFixture(): Promise<ImapFixture> {
     WARDPOST_SMTP_PORT: '0',
     WARDPOST_SUBMISSION_PORT: '0',
     WARDPOST_SUBMISSIONS_PORT: '0',
+    WARDPOST_LDAP_PORT: '0',
     WARDPOST_LOG_LEVEL: 'warn',
   });
   const write = process.stdout.write.bind(process.stdout);
@@ -67,7 +66,7 @@ export async function startImapFixture(): Promise<ImapFixture> {
         orgs.add(org);
       }
       const address = `${local}@wardpost.test`;
-      const a = await services.accounts.create({ address, orgSlug: org, name: `Test User${++counter > 0 ? '' : ''} ${local.replace(/[^a-z]/gi, '') || 'x'}`, password: PASSWORD }, SYSTEM_ACTOR);
+      const a = await services.accounts.create({ address, orgSlug: org, name: `Test ${local.replace(/[^a-z]/gi, '') || 'user'}`, password: PASSWORD }, SYSTEM_ACTOR);
       return { address, id: a.id };
     },
     async deliver(to, opts = {}, folder) {

@@ -50,6 +50,8 @@ describe('IMAP with imapflow', () => {
       for await (const m of c.fetch('1:*', { envelope: true, bodyStructure: true, flags: true, size: true })) subjects.push(m.envelope!.subject!);
       assert.equal(subjects.length, 10);
       assert.equal(subjects[3], 'flow 3');
+      // imapflow negotiates COMPRESS=DEFLATE when offered: this large fetch ran compressed.
+      assert.ok((c as unknown as { _deflate?: unknown })._deflate, 'COMPRESS=DEFLATE is active');
       const big = await c.fetchOne('10', { source: true, size: true });
       assert.ok(big && big.source!.length === big.size && big.size > 600_000, `size ${big && big.size}`);
       assert.ok(big.source!.toString('latin1').endsWith('\r\n'));

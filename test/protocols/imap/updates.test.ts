@@ -63,4 +63,37 @@ describe('IMAP: updates between sessions (IDLE and NOOP, from the event bus)', (
     a.close();
     b.close();
   });
+
+  it('QRESYNC: VANISHED to a selected session, and a resync after reconnecting (RFC 7162)', async () => {
+    const a = await RawImap.connect(f.tlsPort);
+    const b = await RawImap.connect(f.tlsPort);
+    await a.login(user, PASSWORD);
+    await b.login(user, PASSWORD);
+    assert.match(await a.cmd('ENABLE QRESYNC'), /\* ENABLED QRESYNC/);
+    const sel = await a.cmd('SELECT INBOX');
+    const validity = /UIDVALIDITY (\d+)/.exec(sel)![1];
+    const modseq = Number(/HIGHESTMODSEQ (\d+)/.exec(sel)![1]);
+    await b.cmd('SELECT INBOX');
+    const uids = /\* SEARCH ([\d ]+)/.exec(await b.cmd('UID SEARCH ALL'))![1]!.split(' ').map(Number);
+    await b.cmd(`UID STORE ${uids[0]} +FLAGS (\\Deleted)`);
+    await b.cmd('EXPUNGE');
+    await b.cmd(`UID STORE ${uids[1]} +FLAGS (\\Answered)`);
+    const noop = await a.cmd('NOOP');
+    assert.match(noop, new RegExp(`\\* VANISHED ${uids[0]}\\r\\n`));
+    assert.match(noop, new RegExp(`FETCH \\(UID ${uids[1]} FLAGS \\(\\\\Answered\\) MODSEQ \\(\\d+\\)\\)`));
+    a.close();
+
+    const c = await RawImap.connect(f.tlsPort);
+    await c.login(user, PASSWORD);
+    await c.cmd('ENABLE QRESYNC');
+    const resync = await c.cmd(`SELECT INBOX (QRESYNC (${validity} ${modseq} 1:1000))`);
+    assert.match(resync, new RegExp(`\\* VANISHED \\(EARLIER\\) ${uids[0]}\\r\\n`));
+    assert.match(resync, new RegExp(`FETCH \\(UID ${uids[1]} FLAGS \\(\\\\Answered\\) MODSEQ`));
+    const changed = await c.cmd(`UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${modseq} VANISHED)`);
+    assert.match(changed, new RegExp(`\\* VANISHED \\(EARLIER\\) ${uids[0]}\\r\\n`));
+    assert.match(changed, new RegExp(`UID ${uids[1]} FLAGS \\(\\\\Answered\\) MODSEQ`));
+    assert.match(await c.cmd('SELECT Sent'), /\* OK \[CLOSED\]/);
+    c.close();
+    b.close();
+  });
 });

@@ -96,6 +96,7 @@ export async function startSmtpFixture(env: Record<string, string> = {}): Promis
     WARDPOST_SMTP_PORT: '0',
     WARDPOST_SUBMISSION_PORT: '0',
     WARDPOST_SUBMISSIONS_PORT: '0',
+    WARDPOST_LDAP_PORT: '0',
     WARDPOST_LOG_LEVEL: 'warn',
     WARDPOST_SMTP_ROUTES: `sink.test=127.0.0.1:${sinkPort},down.test=127.0.0.1:1`,
     WARDPOST_QUEUE_RETRY_MS: '300',

@@ -64,13 +64,15 @@ describe('SMTP', { skip: missingSwaks ?? false }, () => {
       c.close();
     });
 
-    it('also accepts aliases and expands distribution lists', async () => {
+    it('expands distribution lists (over STARTTLS)', async () => {
       await fx.server.platform.transport.lists.create({ address: 'ward7@wardpost.test', orgSlug: 'national', name: 'Ward 7' }, SYSTEM_ACTOR);
       await fx.server.platform.transport.lists.addMember('ward7@wardpost.test', alice.address, SYSTEM_ACTOR);
       await fx.server.platform.transport.lists.addMember('ward7@wardpost.test', carol.address, SYSTEM_ACTOR);
-      const r = await swaks(['--server', mx(), '--from', 'someone@example.org', '--to', 'ward7@wardpost.test', '--h-Subject', 'to the ward']);
+      const r = await swaks(['--server', mx(), '--tls', '--from', 'someone@example.org', '--to', 'ward7@wardpost.test', '--h-Subject', 'to the ward']);
       assert.equal(r.code, 0, r.out);
-      assert.ok((await fx.folder(alice.address)).some((m) => m.subject === 'to the ward'));
+      const got = (await fx.folder(alice.address)).find((m) => m.subject === 'to the ward');
+      assert.ok(got);
+      assert.match(got.raw.toString(), /with ESMTPS id/, 'received over STARTTLS');
       assert.ok((await fx.folder(carol.address)).some((m) => m.subject === 'to the ward'));
     });
 
@@ -107,8 +109,7 @@ describe('SMTP', { skip: missingSwaks ?? false }, () => {
         },
       });
       assert.equal(res.results[0]?.status.result, 'pass', JSON.stringify(res.results[0]?.status));
-      const items = await fx.server.platform.transport.queue.list();
-      assert.ok(items.some((i) => i.recipient === 'friend@sink.test' && i.status === 'sent'));
+      await until(async () => (await fx.server.platform.transport.queue.list()).some((i) => i.recipient === 'friend@sink.test' && i.status === 'sent'), 'the row to be marked sent');
     });
 
     it('AUTH LOGIN over implicit TLS delivers locally and copies to Sent when asked', async () => {
@@ -180,7 +181,7 @@ describe('SMTP', { skip: missingSwaks ?? false }, () => {
       assert.equal(r.code, 0, r.out);
       const got = await until(() => fx.sink.messages.find((m) => m.to.includes('later@sink.test')), 'the retried delivery');
       assert.match(got.raw.toString(), /Subject: retry me/);
-      const item = (await fx.server.platform.transport.queue.list()).find((i) => i.recipient === 'later@sink.test')!;
+      const item = await until(async () => (await fx.server.platform.transport.queue.list()).find((i) => i.recipient === 'later@sink.test' && i.status !== 'queued'), 'the row to be finished');
       assert.equal(item.status, 'sent');
       assert.equal(item.attempts, 2);
     });
@@ -195,7 +196,8 @@ describe('SMTP', { skip: missingSwaks ?? false }, () => {
       assert.match(text, /Final-Recipient: rfc822; gone@sink\.test\r\nAction: failed\r\nStatus: 5\.1\.1/);
       assert.match(text, /Diagnostic-Code: smtp; 550 5\.1\.1 no such user here/);
       assert.match(text, /Content-Type: text\/rfc822-headers[\s\S]*Subject: to a ghost/);
-      const item = (await fx.server.platform.transport.queue.list()).find((i) => i.recipient === 'gone@sink.test')!;
+      // The DSN is stored first, then the queue row is marked done.
+      const item = await until(async () => (await fx.server.platform.transport.queue.list()).find((i) => i.recipient === 'gone@sink.test' && i.status !== 'queued'), 'the row to be finished');
       assert.equal(item.status, 'failed');
     });
 

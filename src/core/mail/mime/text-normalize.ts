@@ -187,11 +187,16 @@ function sequenceLength(lead: number): number {
   return lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
 }
 
+/** Whether a character with this lead byte may be a blank or white space (U+0080-U+00BF, U+1000-U+3FFF, U+F000-U+FFFF). */
+function mayBeSpecial(lead: number): boolean {
+  return lead === 0xc2 || lead === 0xe1 || lead === 0xe2 || lead === 0xe3 || lead === 0xef;
+}
+
 /** An ordinary character that is not white space starts at `b[i]`. */
 function wordCharAt(b: Uint8Array, i: number): boolean {
   const c = b[i] as number;
   if (c < 0x80) return c > 0x20 && c < 0x7f;
-  return multiByteClass(b, i) === ORDINARY;
+  return !mayBeSpecial(c) || multiByteClass(b, i) === ORDINARY;
 }
 
 /** Valid UTF-8 to a string: ICU's transcoder is several times faster than V8's decoder on non-ASCII text. */
@@ -325,12 +330,14 @@ export class Utf8Normalizer {
           if (i + 1 >= end || !wordCharAt(b, i + 1)) break;
           i++;
           separators++;
-        } else if (c < 0x80 || multiByteClass(b, i) !== ORDINARY) {
+        } else if (c < 0x80 || (mayBeSpecial(c) && multiByteClass(b, i) !== ORDINARY)) {
           break;
+        } else if (c < 0xe0) {
+          i += 2;
+          extraUnits -= 1;
         } else {
-          const len = sequenceLength(c);
-          i += len;
-          extraUnits += (len === 4 ? 2 : 1) - len;
+          i += c < 0xf0 ? 3 : 4;
+          extraUnits -= 2;
         }
       }
       if (i > start) {

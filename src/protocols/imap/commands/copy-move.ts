@@ -25,10 +25,7 @@ async function run(s: ImapSession, cmd: CommandOf<'COPY'> | CommandOf<'MOVE'>, m
   // RFC 6851 section 4.3: COPYUID goes in an untagged OK before the EXPUNGEs.
   const code = copyUid(res.uidvalidity, res.map);
   if (code) s.write(Buffer.from(`* OK [${code}] Moved\r\n`));
-  for (const uid of [...res.expunged].sort((a, b) => b - a)) {
-    const seq = sel.remove(uid);
-    if (seq) s.write(Buffer.from(`* ${seq} EXPUNGE\r\n`));
-  }
+  s.reportExpunged(res.expunged);
   return { text: 'MOVE completed' };
 }
 

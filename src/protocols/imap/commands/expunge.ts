@@ -9,10 +9,7 @@ const expunge: Handler<'EXPUNGE'> = {
     if (sel.readOnly) throw no('READ-ONLY', 'the folder is open read-only');
     const only = cmd.args.uids ? targets(s, cmd.args.uids, true).map((t) => t.uid) : undefined;
     const removed = await s.services.messages.expunge(sel.view, only, s.id);
-    for (const uid of [...removed].sort((a, b) => b - a)) {
-      const seq = sel.remove(uid);
-      if (seq) s.write(Buffer.from(`* ${seq} EXPUNGE\r\n`));
-    }
+    s.reportExpunged(removed);
   },
 };
 

@@ -3,6 +3,8 @@ import type { MessageRow } from '../../../store/types.js';
 import { parseFlags } from '../../../core/mail/message-service.js';
 import { needsIndex, setsSeen, writeFetch } from '../response/fetch.js';
 import { SELECTED, selected, targets, type Handler } from './common.js';
+import { bad } from '../errors.js';
+import { compileSequenceSet, formatRanges, rangesFromNumbers } from '../proto/index.js';
 
 const fetch: Handler<'FETCH'> = {
   states: SELECTED,
@@ -10,6 +12,13 @@ const fetch: Handler<'FETCH'> = {
     const sel = selected(s);
     const a = cmd.args;
     if (a.changedSince !== undefined || a.attributes.some((x) => x.type === 'MODSEQ')) s.condstore = true;
+    if (a.vanished && (!cmd.uid || !s.enabled.has('QRESYNC') || a.changedSince === undefined)) throw bad('VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC');
+    if (a.vanished && a.changedSince !== undefined) {
+      // RFC 7162 section 3.2.6: UIDs in the set expunged since CHANGEDSINCE.
+      const inSet = compileSequenceSet(a.set, sel.lastUid, s.saved);
+      const gone = (await s.services.messages.expungedSince(sel.id, a.changedSince)).filter((u) => inSet.has(u));
+      if (gone.length) s.write(Buffer.from(`* VANISHED (EARLIER) ${formatRanges(rangesFromNumbers(gone))}\r\n`));
+    }
     const list = targets(s, a.set, cmd.uid);
     if (!list.length) return;
     const first = list[0]!.uid;

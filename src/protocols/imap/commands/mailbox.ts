@@ -2,22 +2,25 @@
 // (RFC 9051 sections 6.3 and 6.4.2, RFC 3691 UNSELECT, RFC 2342 NAMESPACE, RFC 7162 CONDSTORE).
 import type { MailboxView } from '../../../core/mail/mailbox-service.js';
 import { parseFlags } from '../../../core/mail/message-service.js';
-import { no } from '../errors.js';
+import { bad, no } from '../errors.js';
 import { SERVER_LIMITS } from '../limits.js';
 import { DELIM, OTHER_USERS, SHARED_FOLDERS, displayName, parseName } from '../names.js';
-import { wire, type StatusItem } from '../proto/index.js';
+import { compileSequenceSet, formatRanges, rangesFromNumbers, wire, type QresyncParams, type StatusItem } from '../proto/index.js';
 import { SelectedMailbox } from '../selected.js';
 import type { ImapSession } from '../session.js';
 import { AUTH, SELECTED, accountId, findView, requireRight, type Handler } from './common.js';
 
 const SYSTEM = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
-async function open(s: ImapSession, name: string, examine: boolean, condstore: boolean) {
+async function open(s: ImapSession, name: string, examine: boolean, condstore: boolean, qresync?: QresyncParams) {
+  if (qresync && !s.enabled.has('QRESYNC')) throw bad('ENABLE QRESYNC first (RFC 7162 section 3.2.5)');
+  // RFC 7162 section 3.2.11: the previous mailbox is closed, and the client is told so.
+  if (s.selected) s.write(wire.status('*', 'OK', 'Previous mailbox closed', wire.code('CLOSED')));
   s.select(null);
   const view = await findView(s, name);
   requireRight(view, 'r', 'read messages');
   if (condstore) s.condstore = true;
-  const rows = await s.services.messages.between(view.mailbox.id, 1, Number.MAX_SAFE_INTEGER);
+  const rows = await s.services.messages.flagsOf(view.mailbox.id);
   const mbox = await s.services.mailboxes.refresh(view.mailbox.id);
   view.mailbox = mbox;
   const readOnly = examine || !/[swtei]/.test(view.rights);
@@ -40,6 +43,7 @@ async function open(s: ImapSession, name: string, examine: boolean, condstore: b
   s.write(wire.status('*', 'OK', 'UIDs valid', wire.code('UIDVALIDITY', Number(mbox.uidvalidity))));
   s.write(wire.status('*', 'OK', 'Predicted next UID', wire.code('UIDNEXT', Number(mbox.uidnext))));
   s.write(wire.status('*', 'OK', 'Highest', wire.code('HIGHESTMODSEQ', Number(mbox.highestmodseq))));
+  if (qresync && qresync.uidValidity === Number(mbox.uidvalidity)) await resync(s, sel, rows, qresync);
   return { code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${examine ? 'EXAMINE' : 'SELECT'} completed` };
 }
 
@@ -49,8 +53,20 @@ function canSet(view: MailboxView, flag: string): boolean {
   return view.rights.includes('w');
 }
 
-const select: Handler<'SELECT'> = { states: AUTH, run: (s, c) => open(s, c.args.mailbox, false, c.args.condstore) };
-const examine: Handler<'EXAMINE'> = { states: AUTH, run: (s, c) => open(s, c.args.mailbox, true, c.args.condstore) };
+/** QRESYNC (RFC 7162 section 3.2.5): what vanished and what changed since the client's MODSEQ. */
+async function resync(s: ImapSession, sel: SelectedMailbox, rows: { uid: number; flags: string; modseq: number }[], q: QresyncParams): Promise<void> {
+  const known = q.knownUids ? compileSequenceSet(q.knownUids, Number.MAX_SAFE_INTEGER) : null;
+  const vanished = (await s.services.messages.expungedSince(sel.id, q.modSeq)).filter((u) => !known || known.has(u));
+  if (vanished.length) s.write(Buffer.from(`* VANISHED (EARLIER) ${formatRanges(rangesFromNumbers(vanished))}\r\n`));
+  rows.forEach((r, i) => {
+    if (Number(r.modseq) <= q.modSeq) return;
+    const flags = parseFlags(r.flags).map((f) => wire.atom(f));
+    s.write(wire.untagged([i + 1, wire.atom('FETCH'), [wire.atom('UID'), Number(r.uid), wire.atom('FLAGS'), flags, wire.atom('MODSEQ'), [Number(r.modseq)]]]));
+  });
+}
+
+const select: Handler<'SELECT'> = { states: AUTH, run: (s, c) => open(s, c.args.mailbox, false, c.args.condstore, c.args.qresync) };
+const examine: Handler<'EXAMINE'> = { states: AUTH, run: (s, c) => open(s, c.args.mailbox, true, c.args.condstore, c.args.qresync) };
 
 const close: Handler<'CLOSE'> = {
   states: SELECTED,
@@ -120,7 +136,7 @@ export async function statusItems(s: ImapSession, view: MailboxView, items: read
   let unseen = 0;
   let deleted = 0;
   if (items.includes('UNSEEN') || items.includes('DELETED')) {
-    for (const r of await s.services.messages.between(mbox.id, 1, Number.MAX_SAFE_INTEGER)) {
+    for (const r of await s.services.messages.flagsOf(mbox.id)) {
       const f = parseFlags(r.flags);
       if (!f.includes('\\Seen')) unseen++;
       if (f.includes('\\Deleted')) deleted++;

@@ -170,8 +170,8 @@ const search: Handler<'SEARCH'> = {
     const parts: string[] = [`(TAG ${wire.serialize(wire.str(cmd.tag)).toString('latin1')})`];
     if (cmd.uid) parts.push('UID');
     if (nums.length) {
-      if (opts.includes('MIN')) parts.push(`MIN ${Math.min(...nums)}`);
-      if (opts.includes('MAX')) parts.push(`MAX ${Math.max(...nums)}`);
+      if (opts.includes('MIN')) parts.push(`MIN ${nums[0]}`);
+      if (opts.includes('MAX')) parts.push(`MAX ${nums[nums.length - 1]}`);
       if (opts.includes('ALL')) parts.push(`ALL ${formatRanges(rangesFromNumbers(nums))}`);
     }
     if (opts.includes('COUNT')) parts.push(`COUNT ${nums.length}`);

@@ -78,7 +78,7 @@ const authenticate: Handler<'AUTHENTICATE'> = {
   },
 };
 
-const ENABLEABLE = new Set(['CONDSTORE', 'UTF8=ACCEPT']);
+const ENABLEABLE = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
 
 const enable: Handler<'ENABLE'> = {
   states: AUTH,
@@ -87,7 +87,7 @@ const enable: Handler<'ENABLE'> = {
     for (const c of cmd.args.capabilities) {
       if (!ENABLEABLE.has(c) || s.enabled.has(c)) continue;
       s.enabled.add(c);
-      if (c === 'CONDSTORE') s.condstore = true;
+      if (c === 'CONDSTORE' || c === 'QRESYNC') s.condstore = true;
       done.push(c);
     }
     s.write(wire.untagged([wire.raw(['ENABLED', ...done].join(' '))]));
@@ -121,8 +121,10 @@ const idle: Handler<'IDLE'> = {
 
 const compress: Handler<'COMPRESS'> = {
   states: AUTH,
-  async run() {
-    throw no('CANNOT', 'compression is not offered');
+  async run(s, cmd) {
+    if (cmd.args.mechanism !== 'DEFLATE') throw no('CANNOT', 'only DEFLATE is offered');
+    if (s.compressed) throw no('COMPRESSIONACTIVE', 'compression is already active');
+    return { text: 'DEFLATE active', after: () => s.startCompression() };
   },
 };
 

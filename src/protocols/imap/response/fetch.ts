@@ -15,6 +15,19 @@ import { envelopeOut } from './envelope.js';
 
 const LITERAL_MAX_IN_MEMORY = 256 * 1024;
 
+// A message's ENVELOPE and BODYSTRUCTURE never change: their wire form is kept beside the parsed
+// index (which core caches), so a client re-reading a folder costs no re-serialisation.
+const wireCache = new WeakMap<MessageIndex, Map<string, Buffer>>();
+
+function cachedWire(index: MessageIndex, key: string, make: () => wire.ImapOut, utf8: boolean): Buffer {
+  let m = wireCache.get(index);
+  if (!m) wireCache.set(index, (m = new Map()));
+  const k = `${key}:${utf8 ? 1 : 0}`;
+  let b = m.get(k);
+  if (!b) m.set(k, (b = wire.serialize(make(), { utf8 })));
+  return b;
+}
+
 export interface FetchOptions {
   uid: boolean;
   changedSince?: number;
@@ -156,11 +169,11 @@ export async function writeFetch(
           item('RFC822.SIZE', Buffer.from(String(Number(row.size))));
           break;
         case 'ENVELOPE':
-          item('ENVELOPE', index ? envelopeOut(index.envelope) : null);
+          item('ENVELOPE', index ? cachedWire(index, 'E', () => envelopeOut(index.envelope), s.utf8) : null);
           break;
         case 'BODYSTRUCTURE':
         case 'BODY':
-          item(a.type, index ? bodyStructureOut(index.structure, a.type === 'BODYSTRUCTURE', s.utf8) : null);
+          item(a.type, index ? cachedWire(index, a.type, () => bodyStructureOut(index.structure, a.type === 'BODYSTRUCTURE', s.utf8), s.utf8) : null);
           break;
         case 'BINARY.SIZE': {
           const data = await binaryPart(s, row, index, a.part);

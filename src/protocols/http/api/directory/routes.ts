@@ -1,24 +1,22 @@
 /** /api/v1/directory: search, one entry, and the organisation tree. Thin: core's DirectoryService does the work. */
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../../core/services.js';
-import { authenticate } from '../auth.js';
-import { sendError } from '../errors.js';
+import { assertScope, type Caller } from '../auth.js';
+import { defineRoute } from '../route.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { EntryParamsSchema, EntrySchema, OrganisationsResponseSchema, SearchQuerySchema, SearchResponseSchema } from './schema.js';
-import { invalid } from '../../../../core/errors.js';
-import type { Account } from '../../../../core/accounts/account-service.js';
 
-const viewerOf = (a: Account) => ({ accountId: a.id, orgId: a.org.id, national: a.role === 'national-admin' });
+const viewerOf = (c: Caller) => {
+  if (c.scopes) assertScope(c, 'directory:read');
+  return { accountId: c.account.id, orgId: c.account.org.id, national: c.account.role === 'national-admin' };
+};
 
 export function registerDirectoryRoutes(app: FastifyInstance, services: Services, registry: RouteRegistry): void {
-  registry.add({ method: 'get', path: '/api/v1/directory/search', tag: 'directory', summary: 'Search the national directory', query: SearchQuerySchema, response: SearchResponseSchema });
-  app.get('/api/v1/directory/search', async (req, reply) => {
-    try {
-      const viewer = viewerOf(await authenticate(services, req));
-      const parsed = SearchQuerySchema.safeParse(req.query);
-      if (!parsed.success) throw invalid(`bad query: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      const q = parsed.data;
-      const r = await services.directory.search(viewer, {
+  defineRoute(
+    app, services, registry,
+    { method: 'get', path: '/api/v1/directory/search', tag: 'directory', summary: 'Search the national directory', query: SearchQuerySchema, response: SearchResponseSchema },
+    async ({ caller, query: q }) => {
+      const r = await services.directory.search(viewerOf(caller), {
         ...(q.q ? { text: q.q } : {}),
         ...(q.org ? { scope: q.org } : {}),
         ...(q.role ? { role: q.role } : {}),
@@ -28,31 +26,22 @@ export function registerDirectoryRoutes(app: FastifyInstance, services: Services
         limit: q.limit,
         offset: q.offset,
       });
-      return SearchResponseSchema.parse({ total: r.total, offset: q.offset, limit: q.limit, entries: r.entries, tookMs: r.tookMs });
-    } catch (err) {
-      return sendError(reply, err);
-    }
-  });
+      return { total: r.total, offset: q.offset, limit: q.limit, entries: r.entries, tookMs: r.tookMs };
+    },
+  );
 
-  registry.add({ method: 'get', path: '/api/v1/directory/entries/{id}', tag: 'directory', summary: 'One directory entry', params: EntryParamsSchema, response: EntrySchema });
-  app.get('/api/v1/directory/entries/:id', async (req, reply) => {
-    try {
-      const viewer = viewerOf(await authenticate(services, req));
-      const p = EntryParamsSchema.safeParse(req.params);
-      if (!p.success) throw invalid('the entry id must be a positive number');
-      return EntrySchema.parse(await services.directory.get(viewer, p.data.id));
-    } catch (err) {
-      return sendError(reply, err);
-    }
-  });
+  defineRoute(
+    app, services, registry,
+    { method: 'get', path: '/api/v1/directory/entries/{id}', tag: 'directory', summary: 'One directory entry', params: EntryParamsSchema, response: EntrySchema },
+    async ({ caller, params }) => services.directory.get(viewerOf(caller), params.id),
+  );
 
-  registry.add({ method: 'get', path: '/api/v1/directory/organisations', tag: 'directory', summary: 'The organisation tree (every node can scope a search)', response: OrganisationsResponseSchema });
-  app.get('/api/v1/directory/organisations', async (req, reply) => {
-    try {
-      await authenticate(services, req);
+  defineRoute(
+    app, services, registry,
+    { method: 'get', path: '/api/v1/directory/organisations', tag: 'directory', summary: 'The organisation tree (every node can scope a search)', response: OrganisationsResponseSchema },
+    async ({ caller }) => {
+      viewerOf(caller);
       return { organisations: await services.directory.tree() };
-    } catch (err) {
-      return sendError(reply, err);
-    }
-  });
+    },
+  );
 }

@@ -1,0 +1,79 @@
+/** The search index's fast paths (ranked short-prefix lists) against its general ranking. */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { DirectorySearchIndex, type IndexQuery } from '../../../src/core/directory/search-index.js';
+import type { Visibility } from '../../../src/core/directory/types.js';
+
+const GIVEN = ['John', 'Joanna', 'Sian', 'Aoife', 'Amir', 'Ann', 'Smita', 'Jo', 'Oliver', 'Olu', 'Zara'];
+const FAMILY = ['Smith', 'Smithers', 'Jones', "O'Brien", 'Ahmed', 'Sm', 'Anderson', 'Okafor', 'Quill', 'Jo-Smith'];
+const TITLES = ['Staff Nurse', 'Consultant Smoker Cessation', 'GP', 'Ward Clerk', 'Junior Doctor', 'Sister', 'Angiographer'];
+const VIS: Visibility[] = ['national', 'national', 'national', 'organisation', 'hidden'];
+
+function entries(n: number, seed: number) {
+  let x = seed;
+  const r = (k: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31) % k);
+  return Array.from({ length: n }, (_, i) => {
+    const g = GIVEN[r(GIVEN.length)]!;
+    const f = FAMILY[r(FAMILY.length)]!;
+    const t = TITLES[r(TITLES.length)]!;
+    return {
+      id: i + 1,
+      kind: 'person' as const,
+      orgId: 1 + r(6),
+      visibility: VIS[r(VIS.length)]!,
+      names: `${g} ${f} ${g} ${f}`,
+      other: `${t} ${t.split(' ')[0]}`,
+      role: t.split(' ')[0]!,
+      specialty: null,
+      site: null,
+    };
+  });
+}
+
+function both(n: number, seed: number): [DirectorySearchIndex, DirectorySearchIndex] {
+  const fast = new DirectorySearchIndex();
+  const plain = new DirectorySearchIndex({ shortPrefix: 0 });
+  for (const e of entries(n, seed)) {
+    fast.put(e);
+    plain.put(e);
+  }
+  fast.warmShortPrefixes();
+  return [fast, plain];
+}
+
+const queries = (text: string): IndexQuery[] => {
+  const out: IndexQuery[] = [];
+  for (const own of [new Set<number>(), new Set([2]), new Set([3, 4])]) {
+    for (const orgs of [undefined, new Set([2, 3])]) {
+      for (const [offset, limit] of [[0, 5], [0, 50], [3, 7], [40, 20]] as const) {
+        for (const role of [undefined, 'Staff']) {
+          out.push({ text, ownOrgs: own, ...(orgs ? { orgs } : {}), ...(role ? { role } : {}), mayViewOrg: (o) => o === 2 || o === 4, offset, limit });
+        }
+      }
+    }
+  }
+  return out;
+};
+
+it('answers short prefixes from ranked lists exactly as the general ranking does', () => {
+  const [fast, plain] = both(600, 7);
+  for (const text of ['s', 'sm', 'jo', 'o', 'ob', 'a', 'an', 'z', 'q', 'x', 'st', 'gp', 'j']) {
+    for (const q of queries(text)) assert.deepEqual(fast.search(q), plain.search(q), `${text} ${JSON.stringify({ ...q, ownOrgs: [...q.ownOrgs], orgs: q.orgs && [...q.orgs] })}`);
+  }
+});
+
+it('keeps ranked prefix lists current when entries are added, changed and removed', () => {
+  const [fast, plain] = both(300, 3);
+  const q = (text: string): IndexQuery => ({ text, ownOrgs: new Set([1]), mayViewOrg: () => true, offset: 0, limit: 400 });
+  for (const t of ['sm', 'zz', 'a']) assert.deepEqual(fast.search(q(t)), plain.search(q(t)));
+  const change = { id: 5, kind: 'person' as const, orgId: 1, visibility: 'national' as const, names: 'Zzyzx Aaronson Zzyzx Aaronson', other: 'Smoker', role: null, specialty: null, site: null };
+  for (const idx of [fast, plain]) {
+    idx.put(change);
+    idx.put({ ...change, id: 100_000, names: 'Smythe Zed Smythe Zed' });
+    idx.remove(7);
+  }
+  for (const t of ['sm', 'zz', 'a', 'z', 'ze']) assert.deepEqual(fast.search(q(t)), plain.search(q(t)), t);
+  assert.ok(fast.search(q('zz')).ids.includes(5));
+  assert.ok(fast.search(q('sm')).ids.includes(100_000));
+  assert.ok(!fast.search(q('sm')).ids.includes(7));
+});
