@@ -75,8 +75,10 @@ export abstract class KyselyStore implements Store {
   }
 
   /** Brings the schema to the newest version. Throws with the failing step's name. */
-  async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine) });
+  async migrate(schema?: string): Promise<void> {
+    // With a PostgreSQL schema, Kysely must look for its own tables in that schema only: without
+    // it, a kysely_migration_lock in another schema of the same database counts as ours.
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), ...(schema ? { migrationTableSchema: schema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error');

@@ -10,6 +10,7 @@ import { accountSourceKey, orgRecord, orgSourceKey, recordAsRow, rowToEntry, syn
 import { DirectorySearchIndex, type IndexedEntry } from './search-index.js';
 import type { DirectoryEntry, EntryKind, SearchQuery, SearchResult, Viewer, Visibility } from './types.js';
 
+const NO_ORGS: ReadonlySet<number> = new Set();
 /** Kinds of organisation that are units of a larger one: their "organisation" is the one above. */
 const UNIT_KINDS = new Set(['site', 'department']);
 export const MAX_PAGE = 200;
@@ -75,6 +76,12 @@ export class DirectoryService {
   private readonly index = new DirectorySearchIndex();
   private readonly cache = new RowCache(ROW_CACHE_SIZE);
   private orgs = new Map<number, OrgRow>();
+  /** Organisations by slug and by national code (search scopes name either). */
+  private orgBySlug = new Map<string, OrgRow>();
+  private orgByCode = new Map<string, OrgRow>();
+  /** Per organisation, its subtree and its tenant (see tenantOf), kept until the tree is re-read. */
+  private subtrees = new Map<number, ReadonlySet<number>>();
+  private tenants = new Map<number, number>();
   private children = new Map<number, number[]>();
   private loaded = false;
   private unsubscribe: (() => void)[] = [];
@@ -179,14 +186,14 @@ export class DirectoryService {
     if (!this.loaded) await this.start();
     const limit = Math.max(1, Math.min(q.limit ?? 20, MAX_PAGE));
     const offset = Math.max(0, q.offset ?? 0);
-    let scope: Set<number> | undefined;
+    let scope: ReadonlySet<number> | undefined;
     if (q.scope) {
-      const root = [...this.orgs.values()].find((o) => o.slug === q.scope!.toLowerCase() || o.national_code === q.scope);
+      const root = this.orgBySlug.get(q.scope.toLowerCase()) ?? this.orgByCode.get(q.scope);
       if (!root) throw notFound(`organisation "${q.scope}" does not exist`);
-      scope = new Set(this.subtree(root.id));
+      scope = this.subtreeSet(root.id);
     }
     const viewerTenant = viewer.orgId === null ? null : this.tenantOf(viewer.orgId);
-    const own = new Set(viewerTenant === null ? [] : this.subtree(viewerTenant));
+    const own = viewerTenant === null ? NO_ORGS : this.subtreeSet(viewerTenant);
     const { total, ids } = this.index.search({
       text: q.text ?? '',
       ...(scope ? { orgs: scope } : {}),
@@ -196,6 +203,7 @@ export class DirectoryService {
       ...(q.role ? { role: q.role } : {}),
       ...(q.specialty ? { specialty: q.specialty } : {}),
       ...(q.site ? { site: q.site } : {}),
+      ...(q.nameStarts ? { nameStarts: q.nameStarts } : {}),
       offset,
       limit,
     });
@@ -266,6 +274,18 @@ export class DirectoryService {
 
   /** The organisation an entry "belongs to" for visibility: the nearest non-unit at or above it. */
   private tenantOf(orgId: number): number {
+    let t = this.tenants.get(orgId);
+    if (t === undefined) this.tenants.set(orgId, (t = this.findTenant(orgId)));
+    return t;
+  }
+
+  private subtreeSet(orgId: number): ReadonlySet<number> {
+    let set = this.subtrees.get(orgId);
+    if (!set) this.subtrees.set(orgId, (set = new Set(this.subtree(orgId))));
+    return set;
+  }
+
+  private findTenant(orgId: number): number {
     let id = orgId;
     for (let guard = 0; guard < 64; guard++) {
       const o = this.orgs.get(id);
@@ -289,6 +309,11 @@ export class DirectoryService {
   private async refreshOrgs(): Promise<void> {
     const rows = await this.store.orgs.list();
     this.orgs = new Map(rows.map((o) => [o.id, o]));
+    this.orgBySlug = new Map(rows.map((o) => [o.slug, o]));
+    this.orgByCode = new Map();
+    for (const o of rows) if (o.national_code !== null && !this.orgByCode.has(o.national_code)) this.orgByCode.set(o.national_code, o);
+    this.subtrees = new Map();
+    this.tenants = new Map();
     this.children = new Map();
     for (const o of rows) {
       if (o.parent_id === null) continue;
@@ -328,6 +353,8 @@ export class DirectoryService {
       orgId: r.org_id === null ? null : Number(r.org_id),
       visibility: r.visibility as Visibility,
       names: [r.display_name, r.given_name, r.family_name].join(' '),
+      display: r.display_name,
+      family: r.family_name,
       // Not the email address: its local part repeats the name, and the unique numbers many local
       // parts carry would bloat the index (a million distinct words) for no useful match.
       other: [r.job_title, r.role, r.specialty, r.department, r.site, r.national_code].filter(Boolean).join(' '),

@@ -6,8 +6,11 @@
 
 const COMBINING = /[\u0300-\u036f]/g;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function fold(text: string): string {
-  return text.normalize('NFKD').replace(COMBINING, '').toLowerCase();
+  // Plain ASCII (most names) has nothing to decompose: skip the normalisation.
+  return ASCII.test(text) ? text.toLowerCase() : text.normalize('NFKD').replace(COMBINING, '').toLowerCase();
 }
 
 /** Words of a folded text; "o'brien-smith" gives obrien-smith's parts and the joined forms. */

@@ -22,6 +22,9 @@ export interface IndexedEntry {
   names: string;
   /** Other searchable words: job title, role, specialty, department, site, email local part. */
   other: string;
+  /** The display name and the family name alone, for nameStarts (default: names). */
+  display?: string;
+  family?: string;
   role: string | null;
   specialty: string | null;
   site: string | null;
@@ -39,8 +42,41 @@ export interface IndexQuery {
   role?: string;
   specialty?: string;
   site?: string;
+  /**
+   * Only entries whose display name / family name (the display name when there is none) starts
+   * with these letters and digits (folded, compared on the first 6): a cheap pre-check for doors
+   * whose filters test the start of a name (LDAP's (cn=ja*)).
+   */
+  nameStarts?: NameStarts;
   offset: number;
   limit: number;
+}
+
+export interface NameStarts {
+  display?: string;
+  family?: string;
+}
+
+/** Characters of a name's start kept per entry for nameStarts, as base-38 digits. */
+const START_CHARS = 6;
+
+/** The first START_CHARS characters of a folded text as a number (a-z 1-26, 0-9 27-36, other 37, end 0). */
+export function startCode(text: string, folded = false): number {
+  const f = (folded ? text : fold(text)).trimStart();
+  let code = 0;
+  for (let i = 0; i < START_CHARS; i++) {
+    const c = f.charCodeAt(i);
+    code = code * 38 + (Number.isNaN(c) ? 0 : c >= 97 && c <= 122 ? c - 96 : c >= 48 && c <= 57 ? c - 48 + 27 : 37);
+  }
+  return code;
+}
+
+/** The range of start codes of texts starting with `start` (its leading letters and digits), or null: no constraint. */
+function startRange(start: string | undefined): [number, number] | null {
+  const lead = /^[a-z0-9]+/.exec(fold(start ?? '').trimStart())?.[0].slice(0, START_CHARS);
+  if (!lead) return null;
+  const lo = startCode(lead, true);
+  return [lo, lo + 38 ** (START_CHARS - lead.length)];
 }
 
 const VIS: Record<Visibility, number> = { national: 0, organisation: 1, hidden: 2 };
@@ -75,6 +111,8 @@ export class DirectorySearchIndex {
   private specialties: (string | null)[] = [];
   private sites: (string | null)[] = [];
   private nameKeys: number[] = [];
+  private displayStarts: number[] = [];
+  private familyStarts: number[] = [];
   private names: string[] = [];
   private readonly slotOf = new Map<number, number>();
   private readonly namePostings = new Map<string, number[]>();
@@ -136,6 +174,9 @@ export class DirectorySearchIndex {
     this.sites.push(this.intern(e.site));
     this.nameKeys.push(sortKey(e.names));
     this.names.push(fold(e.names));
+    const display = e.display ?? e.names;
+    this.displayStarts.push(startCode(display));
+    this.familyStarts.push(startCode(e.family ? e.family : display));
     this.slotOf.set(e.id, slot);
     this.liveCount++;
     const nameWords = tokens(e.names);
@@ -300,7 +341,9 @@ export class DirectorySearchIndex {
     const flags = this.orgFlags;
     this.markOrgs(q, true);
     const scoped = !!q.orgs;
-    const { alive, vis, orgIds, kinds, roles, specialties, sites } = this;
+    const { alive, vis, orgIds, kinds, roles, specialties, sites, displayStarts, familyStarts } = this;
+    const display = startRange(q.nameStarts?.display);
+    const family = startRange(q.nameStarts?.family);
     return (s) => {
       if (!alive[s]) return -1;
       const v = vis[s]!;
@@ -313,6 +356,8 @@ export class DirectorySearchIndex {
       if (role && roles[s] !== role) return -1;
       if (specialty && specialties[s] !== specialty) return -1;
       if (site && sites[s] !== site) return -1;
+      if (display && (displayStarts[s]! < display[0] || displayStarts[s]! >= display[1])) return -1;
+      if (family && (familyStarts[s]! < family[0] || familyStarts[s]! >= family[1])) return -1;
       return f;
     };
   }

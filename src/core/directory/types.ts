@@ -49,6 +49,12 @@ export interface SearchQuery {
   specialty?: string;
   site?: string;
   kind?: EntryKind;
+  /**
+   * Only entries whose display name, or family name (the display name when there is none), starts
+   * with these letters (compared folded, on their first 6 letters or digits: a superset). For doors
+   * whose filters test the start of a name, e.g. LDAP's (cn=ja*), so fewer entries are read.
+   */
+  nameStarts?: { display?: string; family?: string };
   limit?: number;
   offset?: number;
 }

@@ -15,6 +15,27 @@ export interface Candidates {
   words: string[];
   scope?: string;
   id?: number;
+  /**
+   * The start of the entry's display name (cn, displayName) / family name (sn) must be this (a
+   * pre-check the index makes before any entry is read; folded, so a superset of LDAP's match).
+   */
+  starts?: { display?: string; family?: string };
+}
+
+/** Attributes whose values are the display name or the family name (see entries.ts), for starts. */
+const STARTS_FIELD: Record<string, 'display' | 'family'> = { cn: 'display', displayname: 'display', sn: 'family' };
+
+/** The leading letters and digits of an assertion value (lower case), or null when there are none. */
+function lead(value: string): string | null {
+  return /^[a-z0-9]+/.exec(value.trimStart().toLowerCase())?.[0] ?? null;
+}
+
+/** Both constraints on one field: the longer when one starts the other, else none can hold (null). */
+function bothStarts(a: string | undefined, b: string | undefined): string | undefined | null {
+  if (a === undefined || b === undefined) return a ?? b;
+  if (a.startsWith(b)) return a;
+  if (b.startsWith(a)) return b;
+  return null;
 }
 
 /** null: every entry (no narrowing). Otherwise the union of these searches ([] matches nothing). */
@@ -57,7 +78,10 @@ function leaf(f: Filter, ctx: PlanContext): Plan {
   // For a substring, the initial part is whole words then the start of one; the mail local part
   // ends at "@" (the domain is not indexed).
   const w = words(source, name);
-  return w && w.length ? [{ words: w }] : null;
+  if (!w || !w.length) return null;
+  const field = STARTS_FIELD[name];
+  const start = field ? lead(source) : null;
+  return [{ words: w, ...(field && start ? { starts: { [field]: start } } : {}) }];
 }
 
 function merge(a: Candidates, b: Candidates, ctx: PlanContext): Candidates | null {
@@ -71,7 +95,11 @@ function merge(a: Candidates, b: Candidates, ctx: PlanContext): Candidates | nul
     else if (ctx.within(b.scope, a.scope)) scope = b.scope;
     else return null; // disjoint subtrees
   }
-  return { words: [...new Set([...a.words, ...b.words])], ...(scope ? { scope } : {}) };
+  const display = bothStarts(a.starts?.display, b.starts?.display);
+  const family = bothStarts(a.starts?.family, b.starts?.family);
+  if (display === null || family === null) return null; // no name starts both ways
+  const starts = { ...(display ? { display } : {}), ...(family ? { family } : {}) };
+  return { words: [...new Set([...a.words, ...b.words])], ...(scope ? { scope } : {}), ...(display || family ? { starts } : {}) };
 }
 
 /**
@@ -81,6 +109,10 @@ function merge(a: Candidates, b: Candidates, ctx: PlanContext): Candidates | nul
 function covers(a: Candidates, b: Candidates, ctx: PlanContext): boolean {
   if (a.id !== undefined || b.id !== undefined) return a.id === b.id;
   if (a.scope && !(b.scope && ctx.within(b.scope, a.scope))) return false;
+  for (const f of ['display', 'family'] as const) {
+    const need = a.starts?.[f];
+    if (need !== undefined && !b.starts?.[f]?.startsWith(need)) return false;
+  }
   return a.words.every((w) => b.words.some((x) => x.startsWith(w)));
 }
 

@@ -37,7 +37,7 @@ export class PostgresStore extends KyselyStore {
     client.release();
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     const store = new PostgresStore(db, opts.blobGraceMs);
-    await store.migrate();
+    await store.migrate(opts.schema);
     return store;
   }
 

@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FileBlobStore, fsyncPath } from '../blobs/file-blob-store.js';
 import { SyncCoalescer } from '../sync-coalescer.js';
 import { KyselyStore } from '../kysely-store.js';
@@ -27,10 +28,32 @@ export class SqliteStore extends KyselyStore {
     walFile: string | null,
   ) {
     super('sqlite', db, blobs, { writers: 1 });
-    this.walSync = walFile ? new SyncCoalescer(() => fsyncPath(walFile, true)) : null;
+    this.walSync = walFile ? new SyncCoalescer(() => this.syncWal(walFile)) : null;
   }
 
   private readonly walSync: SyncCoalescer | null;
+
+  /** The WAL's descriptor, kept open: SQLite keeps the same file (truncating, never replacing it) while connected. */
+  private walHandle: FileHandle | null = null;
+
+  private async syncWal(walFile: string): Promise<void> {
+    this.walHandle ??= await open(walFile, 'r');
+    try {
+      await this.walHandle.datasync();
+    } catch (err) {
+      // Should the file have been replaced after all, sync it by name once and start over.
+      await this.walHandle.close().catch(() => undefined);
+      this.walHandle = null;
+      await fsyncPath(walFile, true);
+      if ((err as NodeJS.ErrnoException).code !== 'EBADF') throw err;
+    }
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.walHandle?.close().catch(() => undefined);
+    this.walHandle = null;
+  }
 
   protected override durable(): Promise<void> {
     return this.walSync ? this.walSync.request() : Promise.resolve();

@@ -77,3 +77,28 @@ it('keeps ranked prefix lists current when entries are added, changed and remove
   assert.ok(fast.search(q('sm')).ids.includes(100_000));
   assert.ok(!fast.search(q('sm')).ids.includes(7));
 });
+
+it('pre-checks the start of display and family names (nameStarts) without changing the ranking', () => {
+  const list = entries(500, 11).map((e, i) => ({ ...e, display: e.names.split(' ').slice(0, 2).join(' '), family: i % 7 ? e.names.split(' ')[1]! : '' }));
+  const idx = new DirectorySearchIndex();
+  for (const e of list) idx.put(e);
+  const byId = new Map(list.map((e) => [e.id, e]));
+  const fold = (t: string) => t.toLowerCase();
+  const q = (text: string, nameStarts?: IndexQuery['nameStarts']): IndexQuery => ({ text, ownOrgs: new Set([2]), mayViewOrg: () => true, ...(nameStarts ? { nameStarts } : {}), offset: 0, limit: 1000 });
+  const cases: [string, NonNullable<IndexQuery['nameStarts']>, (e: (typeof list)[number]) => boolean][] = [
+    ['jo', { display: 'jo' }, (e) => fold(e.display).startsWith('jo')],
+    ['sm', { family: 'sm' }, (e) => fold(e.family || e.display).startsWith('sm')],
+    ['s', { family: 'smithers' }, (e) => fold(e.family || e.display).startsWith('smithers')],
+    ['o', { family: "o'brien" }, (e) => fold(e.family || e.display).startsWith('o')],
+    ['jo sm', { display: 'jo', family: 'smi' }, (e) => fold(e.display).startsWith('jo') && fold(e.family || e.display).startsWith('smi')],
+    ['a', { display: '' }, () => true],
+  ];
+  for (const [text, starts, pred] of cases) {
+    const all = idx.search(q(text));
+    const want = all.ids.filter((id) => pred(byId.get(id)!));
+    const got = idx.search(q(text, starts));
+    assert.deepEqual(got.ids, want, `${text} ${JSON.stringify(starts)}`);
+    assert.equal(got.total, want.length);
+    assert.ok(text === 'a' || want.length < all.ids.length, `${text} narrows`);
+  }
+});

@@ -85,17 +85,17 @@ describe('filter plan (which directory searches can hold the matches)', () => {
     },
   };
   const cases: [string, Filter, ReturnType<typeof planFilter>][] = [
-    ['name words', eq('cn', 'Jane Smith'), [{ words: ['jane', 'smith'] }]],
-    ['initial substring', sub('sn', 'smi', ['x'], 'y'), [{ words: ['smi'] }]],
-    ['apostrophes split like the index', eq('sn', "O'Neil"), [{ words: ['o', 'neil'] }]],
+    ['name words', eq('cn', 'Jane Smith'), [{ words: ['jane', 'smith'], starts: { display: 'jane' } }]],
+    ['initial substring', sub('sn', 'smi', ['x'], 'y'), [{ words: ['smi'], starts: { family: 'smi' } }]],
+    ['apostrophes split like the index', eq('sn', "O'Neil"), [{ words: ['o', 'neil'], starts: { family: 'o' } }]],
     ['mail: local part only', eq('mail', 'jane.smith@wardpost.test'), [{ words: ['jane', 'smith'] }]],
     ['final substring scans', sub('cn', null, [], 'ith'), null],
     ['non-ASCII scans', eq('cn', 'Zoë'), null],
     ['OR of two names: two searches', or(eq('givenName', 'john'), eq('givenName', 'sian')), [{ words: ['john'] }, { words: ['sian'] }]],
     ['OR with a scan is a scan', or(eq('givenName', 'john'), { type: 'present', attribute: 'mail' }), null],
     ['NOT scans', not(eq('sn', 'x')), null],
-    ['AND narrows with the narrow side', and(eq('sn', 'smith'), not(eq('givenName', 'jane'))), [{ words: ['smith'] }]],
-    ['AND merges words and scope', and(eq('sn', 'smith'), eq('o', 'rxh')), [{ words: ['smith'], scope: 'rxh' }]],
+    ['AND narrows with the narrow side', and(eq('sn', 'smith'), not(eq('givenName', 'jane'))), [{ words: ['smith'], starts: { family: 'smith' } }]],
+    ['AND merges words and scope', and(eq('sn', 'smith'), eq('o', 'rxh')), [{ words: ['smith'], scope: 'rxh', starts: { family: 'smith' } }]],
     ['(o=unknown) matches nothing', and(eq('sn', 'smith'), eq('o', 'nowhere')), []],
     ['org name to scope', eq('o', 'Royal Example Hospital'), [{ words: [], scope: 'rxh' }]],
     ['disjoint scopes: nothing', and(eq('o', 'rxh'), eq('o', 'gp1')), []],
@@ -103,9 +103,12 @@ describe('filter plan (which directory searches can hold the matches)', () => {
     ['uid: one entry', and(eq('uid', '42'), eq('sn', 'x')), [{ words: [], id: 42 }]],
     ['unknown attribute: nothing', eq('shoeSize', '9'), []],
     ['address-book OR of one prefix: one search', or(sub('cn', 'smi', [], null), sub('sn', 'smi', [], null), sub('mail', 'smi', [], null)), [{ words: ['smi'] }]],
-    ['a longer prefix is covered by a shorter one', or(eq('sn', 'smith'), sub('cn', 'smi', [], null)), [{ words: ['smi'] }]],
-    ['a scoped search is covered by a national one, not the reverse', or(and(eq('sn', 'jo'), eq('o', 'rxh')), eq('sn', 'jo')), [{ words: ['jo'] }]],
-    ['different words stay apart', or(eq('sn', 'jones'), eq('sn', 'smith')), [{ words: ['jones'] }, { words: ['smith'] }]],
+    ['a longer prefix is covered by a shorter one', or(eq('sn', 'smith'), sub('sn', 'smi', [], null)), [{ words: ['smi'], starts: { family: 'smi' } }]],
+    ['a name-start check is covered only by a weaker one', or(eq('sn', 'smith'), sub('cn', 'smi', [], null)), [{ words: ['smith'], starts: { family: 'smith' } }, { words: ['smi'], starts: { display: 'smi' } }]],
+    ['name starts merge in AND', and(sub('cn', 'jo', [], null), eq('cn', 'John Smith'), sub('sn', 'sm', [], null)), [{ words: ['jo', 'john', 'smith', 'sm'], starts: { display: 'john', family: 'sm' } }]],
+    ['incompatible name starts: nothing', and(sub('cn', 'ja', [], null), sub('cn', 'jo', [], null)), []],
+    ['a scoped search is covered by a national one, not the reverse', or(and(eq('sn', 'jo'), eq('o', 'rxh')), eq('sn', 'jo')), [{ words: ['jo'], starts: { family: 'jo' } }]],
+    ['different words stay apart', or(eq('sn', 'jones'), eq('sn', 'smith')), [{ words: ['jones'], starts: { family: 'jones' } }, { words: ['smith'], starts: { family: 'smith' } }]],
   ];
   for (const [what, f, want] of cases) it(what, () => assert.deepEqual(planFilter(f, ctx), want));
 

@@ -1,0 +1,140 @@
+/**
+ * Small SVG charts drawn here (no chart library): horizontal bars for counts per organisation, a
+ * bullet bar for storage used against quota, and a ring for one share. Each chart is an image with
+ * a text description for screen readers, and values are also written beside the bars.
+ */
+import { formatBytes } from '../api';
+
+const ROW = 34;
+const LABEL_W = 190;
+const VALUE_W = 90;
+
+export interface BarDatum {
+  label: string;
+  value: number;
+  /** Shown beside the bar instead of the value. */
+  valueLabel?: string;
+}
+
+function niceMax(v: number): number {
+  if (v <= 5) return 5;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return Math.ceil(v / p) * p;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+export function BarChart({ data, title, width = 560 }: { data: BarDatum[]; title: string; width?: number }) {
+  const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
+  const plot = width - LABEL_W - VALUE_W;
+  const height = Math.max(1, data.length) * ROW + 26;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
+  const desc = data.map((d) => `${d.label}: ${d.valueLabel ?? d.value}`).join('; ');
+  return (
+    <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}. ${desc || 'No data.'}`} preserveAspectRatio="xMinYMin meet">
+      <title>{title}</title>
+      {ticks.map((t, i) => {
+        const x = LABEL_W + (plot * t) / max;
+        return (
+          <g key={i}>
+            <line x1={x} x2={x} y1={4} y2={height - 22} className="chart__grid" />
+            <text x={x} y={height - 6} className="chart__tick" textAnchor="middle">
+              {t}
+            </text>
+          </g>
+        );
+      })}
+      {data.map((d, i) => {
+        const y = 8 + i * ROW;
+        const w = max > 0 ? (plot * d.value) / max : 0;
+        return (
+          <g key={d.label}>
+            <text x={LABEL_W - 10} y={y + ROW / 2} className="chart__label" textAnchor="end" dominantBaseline="middle">
+              <title>{d.label}</title>
+              {truncate(d.label, 26)}
+            </text>
+            <rect x={LABEL_W} y={y + 5} width={Math.max(w, d.value > 0 ? 2 : 0)} height={ROW - 12} rx={3} className="chart__bar" />
+            <text x={LABEL_W + w + 8} y={y + ROW / 2} className="chart__value" dominantBaseline="middle">
+              {d.valueLabel ?? d.value}
+            </text>
+          </g>
+        );
+      })}
+      {data.length === 0 ? (
+        <text x={LABEL_W} y={ROW / 2 + 8} className="chart__label">
+          No data yet
+        </text>
+      ) : null}
+    </svg>
+  );
+}
+
+export interface StorageDatum {
+  label: string;
+  used: number;
+  quota: number;
+}
+
+/** Each organisation's allocated quota as a track, the storage used as the filled part of it. */
+export function StorageChart({ data, title, width = 560 }: { data: StorageDatum[]; title: string; width?: number }) {
+  const maxQuota = Math.max(1, ...data.map((d) => d.quota));
+  const plot = width - LABEL_W - VALUE_W - 40;
+  const height = Math.max(1, data.length) * ROW + 8;
+  const desc = data.map((d) => `${d.label}: ${formatBytes(d.used)} used of ${formatBytes(d.quota)}`).join('; ');
+  return (
+    <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}. ${desc || 'No data.'}`} preserveAspectRatio="xMinYMin meet">
+      <title>{title}</title>
+      {data.map((d, i) => {
+        const y = 4 + i * ROW;
+        const track = (plot * d.quota) / maxQuota;
+        const share = d.quota > 0 ? d.used / d.quota : 0;
+        const fill = Math.min(track, track * share);
+        const level = share >= 0.9 ? 'high' : share >= 0.7 ? 'mid' : 'low';
+        return (
+          <g key={d.label}>
+            <text x={LABEL_W - 10} y={y + ROW / 2} className="chart__label" textAnchor="end" dominantBaseline="middle">
+              <title>{d.label}</title>
+              {truncate(d.label, 26)}
+            </text>
+            <rect x={LABEL_W} y={y + 6} width={Math.max(track, 2)} height={ROW - 14} rx={3} className="chart__track" />
+            <rect x={LABEL_W} y={y + 6} width={Math.max(fill, d.used > 0 ? 2 : 0)} height={ROW - 14} rx={3} className={`chart__fill chart__fill--${level}`} />
+            <text x={LABEL_W + track + 8} y={y + ROW / 2} className="chart__value" dominantBaseline="middle">
+              {formatBytes(d.used)} of {formatBytes(d.quota)}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+/** A ring showing one share (e.g. storage used of all quota), with the percentage in the middle. */
+export function Ring({ value, total, label, size = 150 }: { value: number; total: number; label: string; size?: number }) {
+  const r = size / 2 - 12;
+  const c = 2 * Math.PI * r;
+  const share = total > 0 ? Math.min(1, value / total) : 0;
+  const pct = share * 100;
+  const shown = pct > 0 && pct < 1 ? '<1%' : `${Math.round(pct)}%`;
+  return (
+    <svg className="ring" width={size} height={size} viewBox={`0 0 ${size} ${size}`} role="img" aria-label={`${label}: ${shown}`}>
+      <title>{label}</title>
+      <circle cx={size / 2} cy={size / 2} r={r} className="ring__track" />
+      <circle
+        cx={size / 2}
+        cy={size / 2}
+        r={r}
+        className={`ring__fill ring__fill--${share >= 0.9 ? 'high' : share >= 0.7 ? 'mid' : 'low'}`}
+        strokeDasharray={`${c * share} ${c}`}
+        transform={`rotate(-90 ${size / 2} ${size / 2})`}
+      />
+      <text x="50%" y="48%" textAnchor="middle" dominantBaseline="middle" className="ring__pct">
+        {shown}
+      </text>
+      <text x="50%" y="64%" textAnchor="middle" dominantBaseline="middle" className="ring__caption">
+        used
+      </text>
+    </svg>
+  );
+}

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { api, formatDate, type AuditEntry, type Org } from '../api';
+import { ErrorSummary, Loading } from '../components/ui';
+import { useLoad } from '../useLoad';
+
+function describe(detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+}
+
+function humanAction(action: string): string {
+  const s = action.replace(/[._-]+/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function Audit() {
+  const [org, setOrg] = useState(new URLSearchParams(window.location.search).get('org') ?? '');
+  const [limit, setLimit] = useState(100);
+  const [text, setText] = useState('');
+  const orgs = useLoad(() => api<{ items: Org[] }>('GET', '/api/v1/orgs'), []);
+  const log = useLoad(() => api<{ items: AuditEntry[] }>('GET', `/api/v1/audit?limit=${limit}${org ? `&org=${encodeURIComponent(org)}` : ''}`), [org, limit]);
+  const names = new Map((orgs.data?.items ?? []).map((o) => [o.id, o.name]));
+  const needle = text.trim().toLowerCase();
+  const items = (log.data?.items ?? []).filter((e) => !needle || [e.actor, e.action, e.target, e.ip ?? ''].some((s) => s.toLowerCase().includes(needle)));
+
+  return (
+    <>
+      <h1 className="page-title">Audit log</h1>
+      <p className="lede">Every change made by administrators and staff, with who made it, from where and when. Newest first.</p>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <div className="field field--inline">
+          <label className="field__label" htmlFor="audit-org">
+            Organisation
+          </label>
+          <select id="audit-org" className="select" value={org} onChange={(e) => setOrg(e.target.value)}>
+            <option value="">All you administer</option>
+            {(orgs.data?.items ?? []).map((o) => (
+              <option key={o.slug} value={o.slug}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field--inline field--grow">
+          <label className="field__label" htmlFor="audit-text">
+            Person, action or address
+          </label>
+          <input id="audit-text" className="input" type="search" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+        </div>
+        <div className="field field--inline">
+          <label className="field__label" htmlFor="audit-limit">
+            Show
+          </label>
+          <select id="audit-limit" className="select" value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
+            <option value={100}>Latest 100</option>
+            <option value={500}>Latest 500</option>
+            <option value={1000}>Latest 1000</option>
+          </select>
+        </div>
+      </form>
+      <ErrorSummary error={log.error ?? orgs.error} />
+      {log.loading && !log.data ? (
+        <Loading what="the audit log" />
+      ) : (
+        <div className="table-wrap">
+          <table className="table table--compact" data-testid="audit-table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">On</th>
+                <th scope="col">Organisation</th>
+                <th scope="col">From</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((e, i) => (
+                <tr key={`${e.at}-${i}`}>
+                  <td className="nowrap">{formatDate(e.at)}</td>
+                  <td className="mono">{e.actor}</td>
+                  <td>{humanAction(e.action)}</td>
+                  <td className="mono">{e.target}</td>
+                  <td>{e.orgId === null ? '—' : (names.get(e.orgId) ?? `#${e.orgId}`)}</td>
+                  <td className="mono">{e.ip ?? '—'}</td>
+                  <td className="detail">{describe(e.detail) || '—'}</td>
+                </tr>
+              ))}
+              {items.length === 0 ? (
+                <tr>
+                  <td colSpan={7} className="empty">
+                    Nothing recorded yet for this choice.
+                  </td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
