@@ -23,7 +23,7 @@ const protocolBoundaries = PROTOCOLS.map((p) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'web/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'web/dist/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -59,4 +59,13 @@ export default tseslint.config(
     },
   },
   ...protocolBoundaries,
+  {
+    // The admin portal (web/): browser code, built by Vite with its own tsconfig. It talks to the
+    // server over HTTP only, so it must not import anything from src/.
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', sessionStorage: 'readonly', navigator: 'readonly' } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)src/|^\\.\\./\\.\\./\\.\\./src', message: 'The portal talks to the server through /api/v1 only; it does not import server code.' }] }],
+    },
+  },
 );

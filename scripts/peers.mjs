@@ -20,6 +20,7 @@ export const PEERS = [
   ['/usr/sbin/dovecot', 'dovecot-imapd', 'bench/imap: Dovecot beside Wardpost'],
   ['ldapsearch', 'ldap-utils', 'LDAP tests: searches, binds and paging against the directory'],
   ['vdirsyncer', 'vdirsyncer', 'CardDAV tests: discovery and two-way sync of the directory address book'],
+  ['/usr/bin/chromium', 'chromium', 'portal browser tests'],
 ];
 
 // An optional fourth element is a shell check for peers that are not commands (Perl modules).

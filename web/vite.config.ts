@@ -14,7 +14,7 @@ export default defineConfig({
   build: {
     outDir: here('./dist/admin'),
     emptyOutDir: true,
-    sourcemap: true,
+    sourcemap: false,
     assetsDir: 'assets',
   },
   server: {

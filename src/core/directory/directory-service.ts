@@ -193,7 +193,7 @@ export class DirectoryService {
       scope = this.subtreeSet(root.id);
     }
     const viewerTenant = viewer.orgId === null ? null : this.tenantOf(viewer.orgId);
-    const own = viewerTenant === null ? NO_ORGS : this.subtreeSet(viewerTenant);
+    const own = viewerTenant === null || q.ownFirst === false ? NO_ORGS : this.subtreeSet(viewerTenant);
     const { total, ids } = this.index.search({
       text: q.text ?? '',
       ...(scope ? { orgs: scope } : {}),
@@ -204,6 +204,7 @@ export class DirectoryService {
       ...(q.specialty ? { specialty: q.specialty } : {}),
       ...(q.site ? { site: q.site } : {}),
       ...(q.nameStarts ? { nameStarts: q.nameStarts } : {}),
+      ...(q.exactTotal === false ? { exactTotal: false } : {}),
       offset,
       limit,
     });

@@ -48,6 +48,11 @@ export interface IndexQuery {
    * whose filters test the start of a name (LDAP's (cn=ja*)).
    */
   nameStarts?: NameStarts;
+  /**
+   * false: the caller only needs to know whether more entries follow the page, so a search may
+   * stop once the page is full; total is then offset + the page's length, plus 1 if more follow.
+   */
+  exactTotal?: boolean;
   offset: number;
   limit: number;
 }
@@ -94,7 +99,9 @@ const W_OTHER = 3;
 const W_TYPO = 1;
 const OWN_ORG_BONUS = 1 << 12;
 /** Query words of up to this many characters are served from ranked lists (see shortLists). */
-const SHORT_PREFIX = 2;
+const SHORT_PREFIX = 3;
+/** Name ranks are below this (sort keys are weight * RANK_SPAN + rank, exact in a double). */
+const RANK_SPAN = 2 ** 26;
 
 export interface IndexOptions {
   /** Longest query word served from a ranked prefix list (0: none, every query ranks its matches). */
@@ -141,6 +148,15 @@ export class DirectorySearchIndex {
    * A put drops the lists of its words' prefixes; a list is rebuilt when next asked for.
    */
   private readonly shortLists = new Map<string, Int32Array>();
+  /**
+   * Per short list, how many of its slots any signed-in viewer may see (alive, national) and which
+   * are organisation-only, as of `removals` (each removal may change them): with these, a search
+   * with no filter and no own organisation counts its total without walking the whole list.
+   */
+  private readonly shortCounts = new WeakMap<Int32Array, { removals: number; national: number; orgOnly: Int32Array }>();
+  private removals = 0;
+  private rankOf = new Int32Array(0);
+  private byRank = new Int32Array(0);
   private ownBuf = new Int32Array(256);
   private otherBuf = new Int32Array(256);
   private selectBuf = new Float64Array(1024);
@@ -190,21 +206,68 @@ export class DirectorySearchIndex {
 
   /** Builds the ranked lists of every short prefix of the index's words (at load). */
   warmShortPrefixes(): void {
+    this.rerank();
     const prefixes = new Set<string>();
     for (const w of this.known) for (let l = 1; l <= this.shortPrefix && l <= w.length; l++) prefixes.add(w.slice(0, l));
     for (const p of prefixes) this.shortList(p);
   }
 
-  /** The ranked slot list of a short query word (see shortLists). */
+  /** Name order of two slots: the numeric name key, then the folded names. */
+  private readonly byName = (a: number, b: number): number => {
+    const names = this.names;
+    return this.nameKeys[a]! - this.nameKeys[b]! || (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : a - b);
+  };
+
+  /** Every slot's place in name order (rankOf), and the slots in that order (byRank). */
+  private rerank(): void {
+    const n = this.ids.length;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort(this.byName);
+    const rankOf = new Int32Array(n);
+    for (let r = 0; r < n; r++) rankOf[order[r]!] = r;
+    this.byRank = order;
+    this.rankOf = rankOf;
+  }
+
+  /**
+   * The ranked slot list of a short query word (see shortLists): best weight first, then name
+   * order. Slots are sorted as numbers (weight and name rank in one key); slots added since the
+   * last rerank are sorted apart and merged in.
+   */
   private shortList(word: string): Int32Array {
     const list = this.shortLists.get(word);
     if (list) return list;
     const n = this.intersect([word]);
-    const slots = this.hitBuf.slice(0, n);
+    if (this.ids.length - this.rankOf.length > Math.max(4096, this.rankOf.length >> 3) || this.ids.length >= RANK_SPAN) this.rerank();
     const score = this.score;
-    const keys = this.nameKeys;
-    const names = this.names;
-    slots.sort((a, b) => score[b]! - score[a]! || keys[a]! - keys[b]! || (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    const ranked = this.rankOf.length;
+    const keys = new Float64Array(n);
+    const late: number[] = [];
+    let m = 0;
+    for (let c = 0; c < n; c++) {
+      const s = this.hitBuf[c]!;
+      if (s < ranked && ranked < RANK_SPAN) keys[m++] = (16 - score[s]!) * RANK_SPAN + this.rankOf[s]!;
+      else late.push(s);
+    }
+    const sorted = keys.subarray(0, m).sort();
+    const slots = new Int32Array(n);
+    const cmp = (a: number, b: number) => score[b]! - score[a]! || this.byName(a, b);
+    if (!late.length) {
+      for (let i = 0; i < m; i++) slots[i] = this.byRank[sorted[i]! % RANK_SPAN]!;
+    } else {
+      late.sort(cmp);
+      let i = 0;
+      let j = 0;
+      let o = 0;
+      while (i < m || j < late.length) {
+        const a = i < m ? this.byRank[sorted[i]! % RANK_SPAN]! : -1;
+        if (a >= 0 && (j >= late.length || cmp(a, late[j]!) <= 0)) {
+          slots[o++] = a;
+          i++;
+        } else slots[o++] = late[j++]!;
+      }
+    }
     this.shortLists.set(word, slots);
     return slots;
   }
@@ -219,6 +282,7 @@ export class DirectorySearchIndex {
   remove(id: number): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
+    this.removals++;
     this.alive[slot] = 0;
     this.slotOf.delete(id);
     this.liveCount--;
@@ -375,6 +439,62 @@ export class DirectorySearchIndex {
     this.markOrgs(q, false);
   }
 
+  /** The first page of a short prefix's list, when no exact total is needed (see exactTotal). */
+  private searchShortFirst(slots: Int32Array, q: IndexQuery, k: number): { total: number; ids: number[] } {
+    const ids: number[] = [];
+    let n = 0;
+    const admit = this.admitter(q);
+    try {
+      for (let i = 0; i < slots.length; i++) {
+        const s = slots[i]!;
+        if (admit(s) < 0) continue;
+        if (n === k) return { total: n + 1, ids };
+        if (n++ >= q.offset) ids.push(this.ids[s]!);
+      }
+    } finally {
+      this.unmarkOrgs(q);
+    }
+    return { total: n, ids };
+  }
+
+  /**
+   * A short prefix with no filter and no own organisation: the page is the first visible slots of
+   * the list, and the total is the list's national count plus its visible organisation-only ones.
+   */
+  private searchShortUnfiltered(slots: Int32Array, q: IndexQuery, k: number): { total: number; ids: number[] } {
+    let c = this.shortCounts.get(slots);
+    if (!c || c.removals !== this.removals) {
+      let national = 0;
+      const orgOnly: number[] = [];
+      for (let i = 0; i < slots.length; i++) {
+        const s = slots[i]!;
+        if (!this.alive[s]) continue;
+        if (this.vis[s] === 0) national++;
+        else if (this.vis[s] === 1) orgOnly.push(s);
+      }
+      c = { removals: this.removals, national, orgOnly: Int32Array.from(orgOnly) };
+      this.shortCounts.set(slots, c);
+    }
+    const visible = (s: number) => {
+      const v = this.vis[s];
+      if (!this.alive[s] || v === 2) return false;
+      if (v === 1) {
+        const org = this.orgIds[s]!;
+        return q.mayViewOrg(org < 0 ? null : org);
+      }
+      return true;
+    };
+    let total = c.national;
+    for (let i = 0; i < c.orgOnly.length; i++) if (visible(c.orgOnly[i]!)) total++;
+    const ids: number[] = [];
+    for (let i = 0, n = 0; i < slots.length && n < k; i++) {
+      const s = slots[i]!;
+      if (!visible(s)) continue;
+      if (n++ >= q.offset) ids.push(this.ids[s]!);
+    }
+    return { total, ids };
+  }
+
   /**
    * One pass over a short prefix's ranked list: the list is already in rank order but for the
    * viewer's own organisation, which comes first, so the first offset+limit of the viewer's own
@@ -382,6 +502,11 @@ export class DirectorySearchIndex {
    */
   private searchShort(slots: Int32Array, q: IndexQuery): { total: number; ids: number[] } {
     const k = q.offset + q.limit;
+    if (q.ownOrgs.size === 0) {
+      const unfiltered = !q.orgs && !q.kind && !q.role && !q.specialty && !q.site && !q.nameStarts;
+      if (unfiltered && q.exactTotal !== false) return this.searchShortUnfiltered(slots, q, k);
+      if (q.exactTotal === false) return this.searchShortFirst(slots, q, k);
+    }
     if (this.ownBuf.length < k) {
       this.ownBuf = new Int32Array(k);
       this.otherBuf = new Int32Array(k);
@@ -470,12 +595,12 @@ export class DirectorySearchIndex {
     return count;
   }
 
-  /** The k best of the first m kept slots, in order (ties broken by folded name). */
+  /** The k best of the first m kept slots, in order (ties broken by folded name, then slot). */
   private topK(m: number, k: number): number[] {
     const keys = this.keyBuf;
     const keep = this.keepBuf;
     let order: number[] = [];
-    if (m > k * 4 && m > 2000) {
+    if (m > k * 4 && m > 256) {
       // Select the k-th smallest key in linear time, then sort only what is at or under it.
       if (this.selectBuf.length < m) this.selectBuf = new Float64Array(Math.max(m, this.selectBuf.length * 2));
       const scratch = this.selectBuf;
@@ -486,7 +611,8 @@ export class DirectorySearchIndex {
       order = Array.from({ length: m }, (_, i) => i);
     }
     const names = this.names;
-    order.sort((a, b) => keys[a]! - keys[b]! || (names[keep[a]!]! < names[keep[b]!]! ? -1 : names[keep[a]!]! > names[keep[b]!]! ? 1 : 0));
+    // Equal names: the older slot first (as the ranked short-prefix lists order them).
+    order.sort((a, b) => keys[a]! - keys[b]! || (names[keep[a]!]! < names[keep[b]!]! ? -1 : names[keep[a]!]! > names[keep[b]!]! ? 1 : keep[a]! - keep[b]!));
     return order.slice(0, k).map((i) => keep[i]!);
   }
 }

@@ -55,6 +55,13 @@ export interface SearchQuery {
    * whose filters test the start of a name, e.g. LDAP's (cn=ja*), so fewer entries are read.
    */
   nameStarts?: { display?: string; family?: string };
+  /** false: no "own organisation first" (for doors that do not rank, like LDAP). Default true. */
+  ownFirst?: boolean;
+  /**
+   * false: `total` need only tell whether more entries follow this page (it is then offset + the
+   * page's length, plus 1 if more follow), which lets a search stop early. Default true.
+   */
+  exactTotal?: boolean;
   limit?: number;
   offset?: number;
 }

@@ -11,6 +11,7 @@ import { registerDirectoryRoutes } from './api/directory/routes.js';
 import { registerOrgRoutes } from './api/orgs/routes.js';
 import { registerSessionRoutes } from './api/session/routes.js';
 import { RouteRegistry } from './api/route-registry.js';
+import { registerAdminPortal } from './static.js';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -54,6 +55,8 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     const doc = registry.openapi({ title: 'Wardpost API', version: '1' });
     app.get('/api/openapi.json', async () => doc);
   }
+
+  registerAdminPortal(app);
 
   for (const m of opts.mount ?? []) m(app);
 

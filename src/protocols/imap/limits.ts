@@ -14,3 +14,5 @@ export const SERVER_LIMITS = Object.freeze({
   /** Largest message accepted by APPEND (also APPENDLIMIT, RFC 7889). */
   appendLimit: 50 * 1024 * 1024,
 });
+
+export type ServerLimits = typeof SERVER_LIMITS;

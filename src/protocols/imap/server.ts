@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { Services } from '../../core/services.js';
 import { MailboxHub } from './hub.js';
+import { SERVER_LIMITS, type ServerLimits } from './limits.js';
 import { ImapSession, type ImapServerContext } from './session.js';
 
 export interface ImapServerOptions {
@@ -12,6 +13,8 @@ export interface ImapServerOptions {
   logger: Logger;
   hostname: string;
   tls: { cert: string | Buffer; key: string | Buffer };
+  /** Tests shorten the timeouts. */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface ImapListeners {
@@ -42,6 +45,7 @@ export async function startImap(opts: ImapServerOptions, host: string, ports: { 
     hostname: opts.hostname,
     secureContext,
     sessions: new Set(),
+    limits: { ...SERVER_LIMITS, ...opts.limits },
   };
   const onError = (err: Error) => opts.logger.debug({ err }, 'imap: connection error');
   const plain = net.createServer((socket) => {

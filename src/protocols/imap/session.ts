@@ -11,7 +11,7 @@ import type { DomainEvent } from '../../core/events/bus.js';
 import type { Services } from '../../core/services.js';
 import { dispatch } from './dispatcher.js';
 import type { MailboxHub, MailboxListener } from './hub.js';
-import { SERVER_LIMITS } from './limits.js';
+import { SERVER_LIMITS, type ServerLimits } from './limits.js';
 import { CommandFramer, formatErrorResponse, formatRanges, rangesFromNumbers, wire, type FrameEvent, type FramedCommand, type NumberRange } from './proto/index.js';
 import type { SelectedMailbox } from './selected.js';
 
@@ -28,6 +28,7 @@ export interface ImapServerContext {
   secureContext: SecureContext;
   /** Open sessions, for shutdown. */
   sessions: Set<ImapSession>;
+  limits: ServerLimits;
 }
 
 export class ImapSession implements MailboxListener {
@@ -92,7 +93,7 @@ export class ImapSession implements MailboxListener {
   private attach(socket: Socket): void {
     this.socket = socket;
     socket.setNoDelay(true);
-    socket.setTimeout(SERVER_LIMITS.preAuthTimeoutMs);
+    socket.setTimeout(this.ctx.limits.preAuthTimeoutMs);
     socket.on('data', (chunk: Buffer) => (this.inflate ? this.inflate.write(chunk) : this.onData(chunk)));
     socket.on('drain', () => this.maybeResume());
     socket.on('timeout', () => {
@@ -119,7 +120,7 @@ export class ImapSession implements MailboxListener {
       return;
     }
     this.queued++;
-    if (this.queued > SERVER_LIMITS.maxQueuedCommands) this.socket.pause();
+    if (this.queued > this.ctx.limits.maxQueuedCommands) this.socket.pause();
     this.queue = this.queue.then(async () => {
       try {
         await this.handleFrame(ev);
@@ -152,7 +153,7 @@ export class ImapSession implements MailboxListener {
   }
 
   countBad(): void {
-    if (++this.badInARow >= SERVER_LIMITS.maxBadInARow) {
+    if (++this.badInARow >= this.ctx.limits.maxBadInARow) {
       this.write(wire.status('*', 'BYE', 'Too many bad commands'));
       this.close();
     }
@@ -238,7 +239,7 @@ export class ImapSession implements MailboxListener {
   private maybeResume(): void {
     if (this.closed) return;
     if (this.pausedForWrite && !this.socket.writableNeedDrain) this.pausedForWrite = false;
-    if (!this.pausedForWrite && this.queued <= SERVER_LIMITS.maxQueuedCommands && !this.upgrading) this.socket.resume();
+    if (!this.pausedForWrite && this.queued <= this.ctx.limits.maxQueuedCommands && !this.upgrading) this.socket.resume();
   }
 
   // ---- state changes ----
@@ -246,7 +247,7 @@ export class ImapSession implements MailboxListener {
   signedIn(account: Account): void {
     this.account = account;
     this.state = 'authenticated';
-    this.socket.setTimeout(SERVER_LIMITS.idleTimeoutMs);
+    this.socket.setTimeout(this.ctx.limits.idleTimeoutMs);
   }
 
   select(sel: SelectedMailbox | null): void {

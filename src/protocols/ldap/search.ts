@@ -188,7 +188,7 @@ async function walkRegion(
       }
       let r;
       try {
-        r = await ctx.services.directory.search(id.viewer!, { text: c.words.join(' '), ...(c.scope ? { scope: c.scope } : {}), ...(kind ? { kind } : {}), ...(c.starts ? { nameStarts: c.starts } : {}), limit: size, offset });
+        r = await ctx.services.directory.search(id.viewer!, { text: c.words.join(' '), ...(c.scope ? { scope: c.scope } : {}), ...(kind ? { kind } : {}), ...(c.starts ? { nameStarts: c.starts } : {}), ownFirst: false, exactTotal: false, limit: size, offset });
       } catch (err) {
         if (isWardpostError(err, 'not_found')) break; // the organisation went away meanwhile
         throw err;

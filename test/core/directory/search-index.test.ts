@@ -66,13 +66,26 @@ it('keeps ranked prefix lists current when entries are added, changed and remove
   const [fast, plain] = both(300, 3);
   const q = (text: string): IndexQuery => ({ text, ownOrgs: new Set([1]), mayViewOrg: () => true, offset: 0, limit: 400 });
   for (const t of ['sm', 'zz', 'a']) assert.deepEqual(fast.search(q(t)), plain.search(q(t)));
+  // Counted once, then a removal must be seen.
+  const nat = (text: string): IndexQuery => ({ text, ownOrgs: new Set(), mayViewOrg: () => false, offset: 0, limit: 10 });
+  const before = fast.search(nat('sm'));
+  assert.deepEqual(before, plain.search(nat('sm')));
+  for (const idx of [fast, plain]) idx.remove(before.ids[0]!);
+  assert.deepEqual(fast.search(nat('sm')), plain.search(nat('sm')));
+  assert.equal(fast.search(nat('sm')).total, before.total - 1);
   const change = { id: 5, kind: 'person' as const, orgId: 1, visibility: 'national' as const, names: 'Zzyzx Aaronson Zzyzx Aaronson', other: 'Smoker', role: null, specialty: null, site: null };
   for (const idx of [fast, plain]) {
     idx.put(change);
     idx.put({ ...change, id: 100_000, names: 'Smythe Zed Smythe Zed' });
     idx.remove(7);
   }
-  for (const t of ['sm', 'zz', 'a', 'z', 'ze']) assert.deepEqual(fast.search(q(t)), plain.search(q(t)), t);
+  const national = (text: string): IndexQuery => ({ ...q(text), ownOrgs: new Set(), mayViewOrg: (o) => o === 2 });
+  for (const t of ['sm', 'zz', 'a', 'z', 'ze']) {
+    assert.deepEqual(fast.search(q(t)), plain.search(q(t)), t);
+    assert.deepEqual(fast.search(national(t)), plain.search(national(t)), t);
+  }
+  for (const idx of [fast, plain]) for (let id = 20; id < 60; id++) idx.remove(id);
+  for (const t of ['sm', 'a', 's', 'jo']) assert.deepEqual(fast.search(national(t)), plain.search(national(t)), t);
   assert.ok(fast.search(q('zz')).ids.includes(5));
   assert.ok(fast.search(q('sm')).ids.includes(100_000));
   assert.ok(!fast.search(q('sm')).ids.includes(7));

@@ -63,7 +63,7 @@ describe('IMAP fuzz against the live socket', () => {
     if (c instanceof RawImap) {
       c.write(lines.map((l) => `${l}\r\n`).join(''));
       try {
-        await c.cmd('NOOP', 1500);
+        await c.cmd('NOOP', 1000);
         return 'answered';
       } catch {
         return c.closed ? 'closed' : 'waiting';

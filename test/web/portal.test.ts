@@ -1,0 +1,256 @@
+/**
+ * The administration portal (/admin/) in a real browser: Debian's Chromium driven by
+ * playwright-core against the real `wardpost serve`. A local administrator signs in, enrols
+ * two-step sign-in, signs in again with a code, resets a user's password, changes a quota,
+ * suspends and restores, reads the audit log, and is refused another organisation's account.
+ * Screenshots go to test-artifacts/portal/ (git-ignored) for people to look at.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Fastify from 'fastify';
+import { generate } from 'otplib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { registerAdminPortal } from '../../src/protocols/http/static.js';
+import { runCli } from '../helpers/cli.js';
+import { startServe, type ServerProcess } from '../helpers/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.WARDPOST_REQUIRE_PEERS === '1') throw new Error(`${CHROMIUM} is missing (apt-get install chromium) and WARDPOST_REQUIRE_PEERS=1`);
+const skipBrowser = haveChromium ? false : `${CHROMIUM} is missing: apt-get install chromium`;
+
+const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts/portal');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'wardpost-portal-'));
+const env = { WARDPOST_DATA_DIR: dataDir };
+const PW = 'Clinic-Rota-Blue-2026';
+const ANY_PORT = { WARDPOST_HTTP_PORT: '0', WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_LDAP_PORT: '0' };
+const ADMIN = 'admin.a@wardpost.test';
+
+let srv: ServerProcess;
+let browser: Browser | undefined;
+
+const cli = async (args: string[], input?: string) => {
+  const r = await runCli(args, { env, ...(input ? { input } : {}) });
+  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await cli(['org', 'create', 'north', '--name', 'North Region', '--kind', 'region']);
+  await cli(['org', 'create', 'trust-a', '--name', 'Royal Example Hospital', '--parent', 'north', '--kind', 'trust']);
+  await cli(['org', 'create', 'site-a1', '--name', 'Riverside Site', '--parent', 'trust-a', '--kind', 'site']);
+  await cli(['org', 'create', 'trust-b', '--name', 'Other Valley Trust', '--parent', 'north', '--kind', 'trust']);
+  for (const [addr, org, role, name, quota] of [
+    [ADMIN, 'trust-a', 'org-admin', 'Alan Admin', '2G'],
+    ['user.a@wardpost.test', 'site-a1', 'user', 'Ula User', '2G'],
+    ['ward.clerk@wardpost.test', 'site-a1', 'user', 'Wendy Clerk', '1G'],
+    ['theatre.lead@wardpost.test', 'trust-a', 'user', 'Theo Lead', '5G'],
+    ['pharmacy@wardpost.test', 'trust-a', 'user', 'Phil Macy', '2G'],
+    ['user.b@wardpost.test', 'trust-b', 'user', 'Ubo User', '2G'],
+  ]) {
+    await cli(['user', 'create', addr!, '--org', org!, '--name', name!, '--role', role!, '--quota', quota!, '--password-stdin'], PW);
+  }
+  srv = await startServe({ ...env, ...ANY_PORT });
+  if (haveChromium) {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('portal files', () => {
+  it('serves the app at /admin/ with security headers, client routes as index.html, hashed assets cached for long', async () => {
+    const res = await fetch(`${srv.httpUrl}/admin/`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+    const html = await res.text();
+    const asset = /\/admin\/assets\/[^"]+\.js/.exec(html)?.[0];
+    assert.ok(asset, html);
+    const js = await fetch(`${srv.httpUrl}${asset}`);
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('cache-control') ?? '', /max-age=31536000, immutable/);
+    assert.match(js.headers.get('content-type') ?? '', /javascript/);
+
+    const deep = await fetch(`${srv.httpUrl}/admin/accounts/user.a@wardpost.test`);
+    assert.equal(deep.status, 200);
+    assert.equal(await deep.text(), html);
+    assert.equal((await fetch(`${srv.httpUrl}/admin/assets/nothing-here.js`)).status, 404);
+    for (const evil of ['/admin/..%2f..%2f..%2fpackage.json', '/admin/assets/..%2f..%2f..%2f..%2fpackage.json', '/admin/%2e%2e/%2e%2e/%2e%2e/package.json']) {
+      const r = await fetch(`${srv.httpUrl}${evil}`);
+      assert.doesNotMatch(await r.text(), /"name": "wardpost"/, `${evil} must not leave the build folder`);
+    }
+    const bare = await fetch(`${srv.httpUrl}/admin`, { redirect: 'manual' });
+    assert.equal(bare.status, 301);
+    assert.equal(bare.headers.get('location'), '/admin/');
+  });
+
+  it('answers 503 naming the build command when the portal is not built', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'wardpost-noportal-'));
+    const app = Fastify();
+    registerAdminPortal(app, { dir: empty });
+    try {
+      const r = await app.inject({ method: 'GET', url: '/admin/' });
+      assert.equal(r.statusCode, 503);
+      assert.match(r.body, /run npm run build/);
+    } finally {
+      await app.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('portal in Chromium', { skip: skipBrowser }, () => {
+  let page: Page;
+  const problems: string[] = [];
+
+  it('a first-time local administrator signs in and enrols two-step sign-in', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });
+    page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(`${srv.httpUrl}/admin/`);
+    await page.getByRole('heading', { name: 'Sign in to administration' }).waitFor();
+    await shot(page, '01-sign-in');
+    await page.getByLabel('Email address').fill(ADMIN);
+    await page.getByLabel('Password').fill(PW);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('heading', { name: 'Set up two-step sign-in' }).waitFor();
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    const secretEl = page.getByTestId('totp-secret');
+    await secretEl.waitFor();
+    const secret = (await secretEl.getAttribute('data-secret'))!;
+    assert.match(secret, /^[A-Z2-7]{16,}$/);
+    assert.equal((await secretEl.innerText()).replace(/\s+/g, ''), secret, 'the key on screen is the secret');
+    assert.match(await page.getByTestId('totp-uri').innerText(), /^otpauth:\/\/totp\/.*secret=/);
+    await shot(page, '02-enrol-key');
+
+    // A wrong code is refused in plain words.
+    await page.getByLabel('Code from the app').fill('12');
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await page.getByRole('alert').getByText('Enter the 6-digit code shown in your authenticator app.').waitFor();
+
+    await page.getByLabel('Code from the app').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+    const codes = await page.getByTestId('recovery-codes').locator('li').allInnerTexts();
+    assert.equal(codes.length, 10);
+    await shot(page, '03-enrol-recovery-codes');
+    const next = page.getByRole('button', { name: 'Sign in again with a code' });
+    assert.equal(await next.isDisabled(), true, 'the codes must be acknowledged first');
+    await page.getByLabel('I have stored my recovery codes safely').check();
+    await next.click();
+
+    // Back at sign-in: the address is kept; the password then the code.
+    await page.getByRole('heading', { name: 'Sign in to administration' }).waitFor();
+    assert.equal(await page.getByLabel('Email address').inputValue(), ADMIN);
+    await page.getByLabel('Password').fill(PW);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Enter your security code' }).waitFor();
+    await page.getByLabel('Security code').fill('000000' === (await generate({ secret })) ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').getByText('That code is not right').waitFor();
+    await page.getByLabel('Security code').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  });
+
+  it('shows the dashboard with charts of its own organisations only', async () => {
+    assert.equal(await page.getByTestId('stat-accounts').innerText(), '5', 'trust-a and site-a1: admin + 4 users');
+    const chart = page.getByRole('img', { name: /^Accounts per organisation\./ });
+    const label = (await chart.getAttribute('aria-label'))!;
+    assert.match(label, /Royal Example Hospital: 3/);
+    assert.match(label, /Riverside Site: 2/);
+    assert.doesNotMatch(label, /Other Valley Trust/);
+    await page.getByRole('img', { name: /^Storage used against quota, per organisation\./ }).waitFor();
+    await shot(page, '04-dashboard');
+  });
+
+  it('searches accounts, resets a password (one-time password shown once) and changes a quota', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
+    await page.getByRole('heading', { name: 'Accounts', exact: true }).waitFor();
+    const table = page.locator('table');
+    await table.getByText('Ula User').waitFor();
+    assert.equal(await table.getByText('user.b@wardpost.test').count(), 0, 'another organisation’s staff are not listed');
+    await page.getByLabel('Search by name or email address').fill('wendy');
+    await page.getByText('1 account of 5').waitFor();
+    await page.getByLabel('Search by name or email address').fill('user.a');
+    await page.getByRole('link', { name: 'Ula User' }).click();
+    await page.getByRole('heading', { name: 'Ula User' }).waitFor();
+    assert.match(page.url(), /\/admin\/accounts\/user\.a%40wardpost\.test$/);
+
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.getByRole('button', { name: 'Yes, reset password' }).click();
+    const otp = await page.getByTestId('one-time-password').innerText();
+    assert.ok(otp.length >= 20, otp);
+    await shot(page, '05-account-reset-password');
+    const login = await fetch(`${srv.httpUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: 'user.a@wardpost.test', password: otp }) });
+    assert.equal(login.status, 200, 'the one-time password works');
+    assert.equal(((await login.json()) as { account: { mustChangePassword: boolean } }).account.mustChangePassword, true);
+    await page.getByRole('button', { name: 'I have passed it on: hide it' }).click();
+    assert.equal(await page.getByTestId('one-time-password').count(), 0);
+
+    // A bad size is refused with the API's own words; a good one is applied.
+    await page.getByLabel('New mailbox size').fill('lots');
+    await page.getByRole('button', { name: 'Change size' }).click();
+    await page.getByRole('alert').getByText('"lots" is not a size').waitFor();
+    await page.getByLabel('New mailbox size').fill('3G');
+    await page.getByRole('button', { name: 'Change size' }).click();
+    await page.getByText('Mailbox size for Ula User is now 3 GB.').waitFor();
+    assert.match(await page.getByTestId('quota').innerText(), /of 3 GB/);
+    const shown = JSON.parse(await cli(['user', 'show', 'user.a@wardpost.test', '--json'])) as { quotaBytes: number };
+    assert.equal(shown.quotaBytes, 3 * 1024 ** 3);
+
+    await page.getByRole('button', { name: 'Suspend account' }).click();
+    await page.getByRole('button', { name: 'Yes, suspend' }).click();
+    await page.getByText('Ula User is suspended and can no longer sign in.').waitFor();
+    await page.getByRole('button', { name: 'Restore account' }).click();
+    await page.getByText('Ula User can sign in again.').waitFor();
+    await shot(page, '06-account-quota-restored');
+  });
+
+  it('is refused another organisation’s account, in plain words', async () => {
+    await page.goto(`${srv.httpUrl}/admin/accounts/user.b%40wardpost.test`);
+    await page.getByRole('heading', { name: 'Account not available' }).waitFor();
+    await page.getByRole('alert').getByText('No account has the address user.b@wardpost.test').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Reset password' }).count(), 0);
+    await shot(page, '07-refused-other-organisation');
+  });
+
+  it('lists organisations and filters the audit log by organisation', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organisations' }).click();
+    await page.getByRole('heading', { name: 'Organisations' }).waitFor();
+    await page.locator('table').getByText('Riverside Site').waitFor();
+    assert.equal(await page.locator('table').getByText('Other Valley Trust').count(), 0);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByLabel('Organisation').selectOption('site-a1');
+    const table = page.getByTestId('audit-table');
+    await table.getByText(ADMIN).first().waitFor();
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    assert.ok(rows.some((r) => /user\.a@wardpost\.test/.test(r) && /reset/i.test(r)), rows.join('\n'));
+    assert.ok(rows.every((r) => !/user\.b@wardpost\.test/.test(r)));
+    await shot(page, '08-audit-log');
+  });
+
+  it('signs out, and ran without script errors or blocked resources', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to administration' }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+});
