@@ -20,15 +20,19 @@ const SECONDS = Number(process.env.WARDPOST_BENCH_SECONDS ?? 5);
 const PG_URL = process.env.WARDPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const benchRoot = path.resolve('.bench-tmp');
 
-/** The disk's sequential 4 KiB write+fdatasync rate: what one durable commit costs. */
-function fsyncRate(dir: string, seconds = SECONDS): number {
+/**
+ * The disk's fdatasync rate for 4 KiB writes: `append` grows the file each time, as a write-ahead
+ * log (SQLite's WAL, a mail queue file) does, which costs a journal commit of the size change;
+ * `overwrite` rewrites blocks in place (the cheapest case a disk can offer).
+ */
+function fsyncRate(dir: string, seconds = SECONDS, mode: 'append' | 'overwrite' = 'append'): number {
   const file = path.join(dir, 'fsync-probe');
   const fd = openSync(file, 'w');
   const buf = Buffer.alloc(4096, 7);
   let n = 0;
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
-    writeSync(fd, buf, 0, buf.length, (n % 256) * 4096);
+    writeSync(fd, buf, 0, buf.length, mode === 'append' ? n * 4096 : (n % 256) * 4096);
     fdatasyncSync(fd);
     n++;
   }
@@ -96,6 +100,7 @@ async function main() {
   rmSync(benchRoot, { recursive: true, force: true });
   const dataDir = mkdtempSync(`${benchRoot}-`);
   const fsyncs = fsyncRate(dataDir);
+  const overwrites = fsyncRate(dataDir, SECONDS, 'overwrite');
   const cells: Cell[] = [];
   const sqlite: DatabaseSetting = { kind: 'sqlite', file: path.join(dataDir, 'bench.sqlite') };
   const schema = `wp_bench_${process.pid}`;
@@ -111,7 +116,7 @@ async function main() {
   for (const bytes of [10 * 1024, 1024 * 1024]) {
     for (const c of [1, 32]) {
       cells.push(await run('sqlite', sqlite, dataDir, bytes, c));
-      cells.push(await run('sqlite (sync=FULL)', sqlite, dataDir, bytes, c, { commitSync: 'full' }));
+      cells.push(await run('sqlite (WAL sync off-loop)', sqlite, dataDir, bytes, c, { commitSync: 'wal-fdatasync' }));
       if (pgOk) cells.push(await run('postgres', { kind: 'postgres', url: PG_URL, schema }, dataDir, bytes, c));
     }
   }
@@ -123,12 +128,13 @@ async function main() {
 
   const rows = [['engine', 'body', 'concurrency', 'messages', 'msg/s', 'MB/s', 'callers/commit', 'disk fsync/s (peer)']];
   for (const c of cells) rows.push([c.engine, c.size, String(c.concurrency), String(c.msgs), c.perSec.toFixed(0), c.mbPerSec.toFixed(1), c.batch.toFixed(1), c.fsyncs.toFixed(0)]);
-  rows.push(['disk (peer)', '4 KiB write+fdatasync', '1', '', fsyncs.toFixed(0), '', '1', fsyncs.toFixed(0)]);
+  rows.push(['disk (peer)', '4 KiB append+fdatasync', '1', '', fsyncs.toFixed(0), '', '1', fsyncs.toFixed(0)]);
+  rows.push(['disk (peer)', '4 KiB overwrite+fdatasync', '1', '', overwrites.toFixed(0), '', '1', overwrites.toFixed(0)]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log(`\nLocal delivery, ${SECONDS}s per cell, on this machine:\n`);
   for (const r of rows) console.log(`  ${r.map((v, i) => v.padEnd(widths[i]!)).join('  ')}`);
   const small = cells.filter((c) => c.engine === 'sqlite' && c.size === '10 KB');
-  console.log('\nGoal: embedded 10 KB delivery >= 0.5 x fsync rate x callers per commit');
+  console.log('\nGoal: embedded 10 KB delivery >= 0.5 x fsync rate (append, measured before the cell) x callers per commit');
   for (const c of small) {
     const goal = 0.5 * c.fsyncs * c.batch;
     console.log(`  concurrency ${String(c.concurrency).padEnd(3)} ${c.perSec.toFixed(0)} msg/s vs goal ${goal.toFixed(0)} (${c.fsyncs.toFixed(0)} fsync/s x ${c.batch.toFixed(1)} / 2): ${c.perSec >= goal ? 'met' : 'NOT met'}`);

@@ -76,7 +76,7 @@ async function main() {
   }
 
   const rows: Row[] = [];
-  const loads: string[][] = [['engine', 'import', 'rows/s', 'index load', 'entries', 'heap after load']];
+  const loads: string[][] = [['engine', 'import', 'rows/s', 'index load', 'entries', 'heap + typed arrays after load']];
   for (const [engine, setting] of engines) {
     const store = await openStore(setting, dir);
     const services = createServices(store, new InProcessEventBus(), { nationalDomain: 'wardpost.test' });
@@ -94,7 +94,7 @@ async function main() {
     await directory.start();
     const loadSecs = (Date.now() - tl) / 1000;
     global.gc?.();
-    loads.push([engine, `${importSecs.toFixed(0)} s`, (summary.rows / importSecs).toFixed(0), `${loadSecs.toFixed(1)} s`, String(directory.size), `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`]);
+    loads.push([engine, `${importSecs.toFixed(0)} s`, (summary.rows / importSecs).toFixed(0), `${loadSecs.toFixed(1)} s`, String(directory.size), `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} + ${(process.memoryUsage().arrayBuffers / 2 ** 20).toFixed(0)} MiB`]);
 
     const viewer = { accountId: null, orgId: null, national: true };
     const shapes: [string, (g: string, f: string) => string][] = [

@@ -10,7 +10,7 @@ export type DatabaseSetting = { kind: 'sqlite'; file: string } | { kind: 'postgr
 export interface StoreOptions {
   /** How long a freshly written blob is safe from the sweeper (default one hour). */
   blobGraceMs?: number;
-  /** SQLite only: sync the WAL off the event loop after commit (default) or inside each commit. */
+  /** SQLite only: sync inside each commit (default, synchronous=FULL) or the WAL off the event loop after it. */
   commitSync?: 'wal-fdatasync' | 'full';
 }
 

@@ -63,8 +63,12 @@ before(async () => {
 });
 
 after(async () => {
+  let t = Date.now();
   await browser?.close();
+  console.error('browser closed', Date.now() - t);
+  t = Date.now();
   await srv?.stop();
+  console.error('server stopped', Date.now() - t);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -6,7 +6,7 @@
 
 const COMBINING = /[\u0300-\u036f]/g;
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[\u0020-\u007e]*$/;
 
 export function fold(text: string): string {
   // Plain ASCII (most names) has nothing to decompose: skip the normalisation.

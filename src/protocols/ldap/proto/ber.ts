@@ -116,19 +116,38 @@ export function readReader(el: BerElement, what: string): BerReader {
 
 // ---- writing ----
 
-function lengthBytes(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+/** Octets of a definite length's encoding (X.690 section 8.1.3). */
+function headerSize(n: number): number {
+  return n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : n < 0x1000000 ? 5 : 6;
 }
 
+/** Writes tag and length at the start of `out` (sized by headerSize); returns where the value goes. */
+function writeHeader(out: Buffer, tag: number, n: number): number {
+  const h = headerSize(n);
+  out[0] = tag;
+  if (n < 0x80) out[1] = n;
+  else {
+    const k = h - 2;
+    out[1] = 0x80 | k;
+    for (let i = 0, v = n; i < k; i++, v = Math.floor(v / 256)) out[h - 1 - i] = v & 0xff;
+  }
+  return h;
+}
+
+// Every encoder allocates its output once (from Node's buffer pool) and copies its parts in.
 export function tlv(tag: number, value: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), lengthBytes(value.length), value]);
+  const out = Buffer.allocUnsafe(headerSize(value.length) + value.length);
+  value.copy(out, writeHeader(out, tag, value.length));
+  return out;
 }
 
 export function constructed(tag: number, parts: readonly Buffer[]): Buffer {
-  return tlv(tag, Buffer.concat(parts));
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = Buffer.allocUnsafe(headerSize(n) + n);
+  let at = writeHeader(out, tag, n);
+  for (const p of parts) at += p.copy(out, at);
+  return out;
 }
 
 export function intBytes(n: number): Buffer {
@@ -145,6 +164,12 @@ export function intBytes(n: number): Buffer {
 
 export const int = (n: number, tag: number = TAG.INTEGER): Buffer => tlv(tag, intBytes(n));
 export const enumerated = (n: number): Buffer => tlv(TAG.ENUMERATED, intBytes(n));
-export const octets = (s: string | Buffer, tag: number = TAG.OCTET_STRING): Buffer => tlv(tag, typeof s === 'string' ? Buffer.from(s, 'utf8') : s);
+export function octets(s: string | Buffer, tag: number = TAG.OCTET_STRING): Buffer {
+  if (typeof s !== 'string') return tlv(tag, s);
+  const n = Buffer.byteLength(s, 'utf8');
+  const out = Buffer.allocUnsafe(headerSize(n) + n);
+  out.write(s, writeHeader(out, tag, n), 'utf8');
+  return out;
+}
 export const bool = (b: boolean, tag: number = TAG.BOOLEAN): Buffer => tlv(tag, Buffer.from([b ? 0xff : 0]));
 export const sequence = (parts: readonly Buffer[]): Buffer => constructed(TAG.SEQUENCE, parts);

@@ -16,10 +16,15 @@ export interface BarDatum {
   valueLabel?: string;
 }
 
-function niceMax(v: number): number {
-  if (v <= 5) return 5;
-  const p = 10 ** Math.floor(Math.log10(v));
-  return Math.ceil(v / p) * p;
+/** Whole-number axis ticks in steps of 1, 2 or 5 (times a power of ten), about four of them. */
+function axis(v: number): number[] {
+  const raw = Math.max(1, v) / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p);
+  const top = Math.max(step, Math.ceil(Math.max(1, v) / step) * step);
+  const ticks: number[] = [];
+  for (let t = 0; t <= top; t += step) ticks.push(t);
+  return ticks;
 }
 
 function truncate(s: string, n: number): string {
@@ -27,10 +32,10 @@ function truncate(s: string, n: number): string {
 }
 
 export function BarChart({ data, title, width = 560 }: { data: BarDatum[]; title: string; width?: number }) {
-  const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
+  const ticks = axis(Math.max(0, ...data.map((d) => d.value)));
+  const max = ticks[ticks.length - 1]!;
   const plot = width - LABEL_W - VALUE_W;
   const height = Math.max(1, data.length) * ROW + 26;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
   const desc = data.map((d) => `${d.label}: ${d.valueLabel ?? d.value}`).join('; ');
   return (
     <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}. ${desc || 'No data.'}`} preserveAspectRatio="xMinYMin meet">
