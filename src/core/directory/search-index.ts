@@ -156,6 +156,15 @@ export class DirectorySearchIndex {
    */
   private readonly shortCounts = new WeakMap<Int32Array, { removals: number; national: number; orgOnly: Int32Array }>();
   private removals = 0;
+  /** Slots of each organisation (dead ones included), for short prefixes within a small scope. */
+  private readonly orgMembers = new Map<number, number[]>();
+  /**
+   * Per slot, its words' first two characters as codes (see wordCode) in sigCodes[sigStart[s] ..
+   * sigStart[s + 1]): enough to tell whether and how a slot matches a 1-2 character query word.
+   */
+  private sigCodes = new Uint16Array(1 << 16);
+  private sigLength = 0;
+  private sigStart = new Int32Array(1024);
   private rankOf = new Int32Array(0);
   private byRank = new Int32Array(0);
   private ownBuf = new Int32Array(256);
@@ -203,6 +212,69 @@ export class DirectorySearchIndex {
     if (this.shortLists.size) {
       for (const w of [...nameWords, ...otherWords]) for (let l = 1; l <= this.shortPrefix; l++) this.shortLists.delete(w.slice(0, l));
     }
+    if (e.orgId !== null) {
+      const members = this.orgMembers.get(e.orgId);
+      if (members) members.push(slot);
+      else this.orgMembers.set(e.orgId, [slot]);
+    }
+    if (this.sigStart.length < slot + 2) {
+      const bigger = new Int32Array(this.sigStart.length * 2);
+      bigger.set(this.sigStart);
+      this.sigStart = bigger;
+    }
+    this.sigStart[slot] = this.sigLength;
+    for (const w of nameWords) this.pushSig(wordCode(w, true));
+    for (const w of otherWords) if (!nameWords.includes(w)) this.pushSig(wordCode(w, false));
+    this.sigStart[slot + 1] = this.sigLength;
+  }
+
+  private pushSig(code: number): void {
+    if (this.sigLength === this.sigCodes.length) {
+      const bigger = new Uint16Array(this.sigCodes.length * 2);
+      bigger.set(this.sigCodes);
+      this.sigCodes = bigger;
+    }
+    this.sigCodes[this.sigLength++] = code;
+  }
+
+  /**
+   * A 1-2 character query word within a scope much smaller than its ranked list: the scope's
+   * slots are checked one by one (their word codes) and ranked. Null when the list is the cheaper way.
+   */
+  private searchScopedShort(word: string, listLength: number, q: IndexQuery): { total: number; ids: number[] } | null {
+    if (!q.orgs || word.length > 2) return null;
+    let members = 0;
+    for (const o of q.orgs) members += this.orgMembers.get(o)?.length ?? 0;
+    if (members * 4 > listLength) return null;
+    const c1 = charCode(word.charCodeAt(0));
+    const c2 = word.length > 1 ? charCode(word.charCodeAt(1)) : 0;
+    const hits: number[] = [];
+    const weights = new Map<number, number>();
+    const admit = this.admitter(q);
+    try {
+      for (const o of q.orgs) {
+        for (const s of this.orgMembers.get(o) ?? []) {
+          const f = admit(s);
+          if (f < 0) continue;
+          let best = 0;
+          for (let j = this.sigStart[s]!, end = this.sigStart[s + 1]!; j < end; j++) {
+            const x = this.sigCodes[j]!;
+            const pair = x >> 2;
+            if (Math.floor(pair / 37) !== c1 || (word.length > 1 && pair % 37 !== c2)) continue;
+            const exact = word.length === 1 ? pair % 37 === 0 : (x & 2) !== 0;
+            const w = x & 1 ? (exact ? W_NAME_EXACT : W_NAME_PREFIX) : W_OTHER;
+            if (w > best) best = w;
+          }
+          if (!best) continue;
+          hits.push(s);
+          weights.set(s, (f & 1 ? OWN_ORG_BONUS : 0) + best);
+        }
+      }
+    } finally {
+      this.unmarkOrgs(q);
+    }
+    hits.sort((a, b) => weights.get(b)! - weights.get(a)! || this.byName(a, b));
+    return { total: hits.length, ids: hits.slice(q.offset, q.offset + q.limit).map((s) => this.ids[s]!) };
   }
 
   /** Builds the ranked lists of every short prefix of the index's words (at load). */
@@ -350,7 +422,10 @@ export class DirectorySearchIndex {
   /** Entry ids of one page of results, best first, and how many matched in all. */
   search(q: IndexQuery): { total: number; ids: number[] } {
     const words = queryTokens(q.text);
-    if (words.length === 1 && words[0]!.length <= this.shortPrefix) return this.searchShort(this.shortList(words[0]!), q);
+    if (words.length === 1 && words[0]!.length <= this.shortPrefix) {
+      const list = this.shortList(words[0]!);
+      return this.searchScopedShort(words[0]!, list.length, q) ?? this.searchShort(list, q);
+    }
     let n: number;
     if (!words.length) {
       // No words: every entry is a candidate (a browse of an organisation, or filters only).
@@ -616,6 +691,17 @@ export class DirectorySearchIndex {
     order.sort((a, b) => keys[a]! - keys[b]! || (names[keep[a]!]! < names[keep[b]!]! ? -1 : names[keep[a]!]! > names[keep[b]!]! ? 1 : keep[a]! - keep[b]!));
     return order.slice(0, k).map((i) => keep[i]!);
   }
+}
+
+/** A word character as 1-36 (a-z, then 0-9); 0 for anything else. */
+function charCode(c: number): number {
+  return c >= 97 && c <= 122 ? c - 96 : c >= 48 && c <= 57 ? c - 48 + 27 : 0;
+}
+
+/** A word's first two characters, whether it is exactly two long, and whether it is a name word. */
+function wordCode(w: string, name: boolean): number {
+  const pair = charCode(w.charCodeAt(0)) * 37 + (w.length > 1 ? charCode(w.charCodeAt(1)) : 0);
+  return (pair << 2) | (w.length === 2 ? 2 : 0) | (name ? 1 : 0);
 }
 
 /** Quickselect: the value that would be at index k if a[0..length) were sorted (a is reordered). */

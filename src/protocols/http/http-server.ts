@@ -30,7 +30,7 @@ export interface HttpServerOptions {
 }
 
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: opts.logger.child({ proto: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
+  const app = Fastify({ forceCloseConnections: true, loggerInstance: opts.logger.child({ proto: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
 
   app.get('/healthz', async (_req, reply) => {
     try {

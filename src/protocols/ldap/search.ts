@@ -172,9 +172,10 @@ async function walkRegion(
       }
       continue;
     }
-    // The first page asks for about what is still needed (most filters keep most candidates);
+    // The first page asks for about what is still needed (most filters keep most candidates, and
+    // the index has already checked the start of the names the filter tests: see Candidates.starts);
     // later pages double, up to the directory's largest page.
-    let size = Math.min(PAGE, Math.max(16, col.need - col.matches.length + 8));
+    let size = Math.min(PAGE, Math.max(16, col.need - col.matches.length + 2));
     for (let offset = 0; ; offset += size, size = Math.min(PAGE, size * 2)) {
       if (abort.aborted) throw new Abandoned();
       if (col.matches.length >= col.need) return;

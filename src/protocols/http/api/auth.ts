@@ -19,6 +19,8 @@ export interface Caller {
   via: 'session' | 'token' | 'basic';
   /** Token scopes; null when not limited (session, basic). */
   scopes: string[] | null;
+  /** The session's CSRF token (sessions only), so a new tab of the portal can pick it up. */
+  csrf?: string;
 }
 
 export function readCookie(req: FastifyRequest, name: string): string | null {
@@ -53,7 +55,7 @@ export async function authenticate(services: Services, req: FastifyRequest): Pro
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.headers['x-csrf-token'] !== s.csrf) {
       throw new WardpostError('forbidden', 'missing or wrong x-csrf-token header (reload the page)');
     }
-    return { account: s.account, mfaOk: s.mfaOk, via: 'session', scopes: null };
+    return { account: s.account, mfaOk: s.mfaOk, via: 'session', scopes: null, csrf: s.csrf };
   }
   throw new WardpostError('unauthenticated', 'sign in first: a session cookie, an API token (Bearer) or Basic credentials');
 }

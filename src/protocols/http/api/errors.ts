@@ -20,7 +20,12 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (isWardpostError(err)) return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
+  if (isWardpostError(err)) {
+    // The detail carries what a client acts on: which field, whether a code is wanted, how long to wait.
+    const { mfaRequired, field, retryAfterSeconds } = err.detail as { mfaRequired?: boolean; field?: string; retryAfterSeconds?: number };
+    if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds));
+    return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message, ...(mfaRequired ? { mfaRequired } : {}), ...(field ? { field } : {}), ...(retryAfterSeconds ? { retryAfterSeconds } : {}) });
+  }
   reply.log.error({ err }, 'unexpected error in API route');
   return reply.code(500).send({ error: 'internal', message: 'something went wrong on our side; it has been logged' });
 }

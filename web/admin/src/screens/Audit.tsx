@@ -1,13 +1,20 @@
 import { useState } from 'react';
-import { api, formatDate, type AuditEntry, type Org } from '../api';
+import { api, formatBytes, formatDate, type AuditEntry, type Org } from '../api';
 import { ErrorSummary, Loading } from '../components/ui';
 import { useLoad } from '../useLoad';
 
-function describe(detail: Record<string, unknown>): string {
+/** The entry's detail in words: sizes as sizes, empty values left out. */
+function describe(action: string, detail: Record<string, unknown>): string {
+  const sizes = /quota/i.test(action);
   return Object.entries(detail)
-    .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(', ');
+    .filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
+    .map(([k, v]) => {
+      const isSize = typeof v === 'number' && (/bytes$/i.test(k) || (sizes && (k === 'from' || k === 'to')));
+      const key = k.replace(/Bytes$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+      const value = isSize ? (v === 0 ? 'unlimited' : formatBytes(v)) : Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return `${key}: ${value}`;
+    })
+    .join('; ');
 }
 
 function humanAction(action: string): string {
@@ -86,7 +93,7 @@ export function Audit() {
                   <td className="mono">{e.target}</td>
                   <td>{e.orgId === null ? '—' : (names.get(e.orgId) ?? `#${e.orgId}`)}</td>
                   <td className="mono">{e.ip ?? '—'}</td>
-                  <td className="detail">{describe(e.detail) || '—'}</td>
+                  <td className="detail">{describe(e.action, e.detail) || '—'}</td>
                 </tr>
               ))}
               {items.length === 0 ? (

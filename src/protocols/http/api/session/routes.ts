@@ -38,6 +38,7 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
     account: summary(caller.account),
     via: caller.via,
     mfa: await services.mfa.enabled(caller.account.id),
+    ...(caller.csrf ? { csrf: caller.csrf } : {}),
   }));
 
   defineRoute(app, services, registry, { method: 'post', path: '/api/v1/auth/mfa/begin', tag: 'auth', summary: 'Start two-step sign-in enrolment', response: S.MfaBegin }, async ({ caller }) =>

@@ -14,7 +14,7 @@ export const AccountSummary = z.object({
   mustChangePassword: z.boolean(),
 });
 export const LoginResponse = z.object({ account: AccountSummary, csrf: z.string() });
-export const MeResponse = z.object({ account: AccountSummary, via: z.string(), mfa: z.boolean() });
+export const MeResponse = z.object({ account: AccountSummary, via: z.string(), mfa: z.boolean(), csrf: z.string().optional() });
 export const Ok = z.object({ ok: z.literal(true) });
 export const MfaBegin = z.object({ secret: z.string(), uri: z.string() });
 export const MfaConfirmBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
