@@ -1,3 +1,5 @@
+import { userInfo } from 'node:os';
+
 /** Who is doing something, and from where: recorded in the audit log with every change. */
 export interface Actor {
   kind: 'cli' | 'account' | 'system' | 'token';
@@ -9,6 +11,14 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', label: 'system', accountId: null, ip: null };
 
-export function cliActor(user = process.env.USER ?? 'unknown'): Actor {
+export function cliActor(user = safeUserName()): Actor {
   return { kind: 'cli', label: `cli:${user}`, accountId: null, ip: null };
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }

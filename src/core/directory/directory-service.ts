@@ -15,7 +15,8 @@ const NO_ORGS: ReadonlySet<number> = new Set();
 const UNIT_KINDS = new Set(['site', 'department']);
 export const MAX_PAGE = 200;
 /** Rows of recently returned entries kept in memory (a page is then read without the store). */
-export const ROW_CACHE_SIZE = Number(process.env.WARDPOST_DIRECTORY_CACHE ?? 50_000);
+/** Directory rows kept in memory (most recently read); configuration is read only in src/config. */
+export const ROW_CACHE_SIZE = 50_000;
 
 /**
  * Recently read directory rows by id, least recently used dropped first. Every change to an entry
