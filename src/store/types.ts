@@ -276,6 +276,8 @@ export type DirectoryIndexRow = Pick<
 export interface DirectoryUpsert {
   id: number;
   change: 'added' | 'updated' | 'unchanged';
+  /** The entry as stored now (so an index can follow without reading it back). */
+  row: DirectoryEntryRow;
 }
 
 export interface DirectoryRepo {

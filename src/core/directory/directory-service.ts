@@ -6,7 +6,7 @@
 import type { EventBus } from '../events/bus.js';
 import { notFound } from '../errors.js';
 import type { DirectoryEntryRow, DirectoryIndexRow, DirectoryRecord, DirectoryUpsert, OrgRow, Store } from '../../store/types.js';
-import { accountSourceKey, orgRecord, orgSourceKey, recordAsRow, rowToEntry, syncAccountEntry } from './records.js';
+import { accountSourceKey, orgRecord, orgSourceKey, rowToEntry, syncAccountEntry } from './records.js';
 import { DirectorySearchIndex, type IndexedEntry } from './search-index.js';
 import type { DirectoryEntry, EntryKind, SearchQuery, SearchResult, Viewer, Visibility } from './types.js';
 
@@ -163,11 +163,11 @@ export class DirectoryService {
   async upsert(records: readonly DirectoryRecord[]): Promise<DirectoryUpsert[]> {
     const result = await this.store.transaction((tx) => tx.directory.upsertMany(records));
     const changed: number[] = [];
-    result.forEach((r, i) => {
+    result.forEach((r) => {
       if (r.change === 'unchanged') return;
       changed.push(r.id);
       // This node's index is current when upsert returns; other nodes follow the event.
-      if (this.loaded) this.reindex(recordAsRow(r.id, records[i]!));
+      if (this.loaded) this.reindex(r.row);
       else this.cache.drop(r.id);
     });
     if (changed.length) await this.bus.publish({ type: 'directory.changed', ids: changed, origin: this.nodeId });

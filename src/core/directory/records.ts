@@ -118,32 +118,3 @@ export async function syncAccountEntry(repo: Pick<DirectoryRepo, 'bySourceKey' |
   const existing = await repo.bySourceKey(accountSourceKey(a.id));
   await repo.upsertMany([accountRecord(a, existing ? directoryOnlyFields(existing) : {})]);
 }
-
-/** The row a record becomes once stored as `id` (for updating an index without reading it back). */
-export function recordAsRow(id: number, r: DirectoryRecord): DirectoryEntryRow {
-  return {
-    id,
-    source_key: r.sourceKey,
-    kind: r.kind,
-    account_id: r.accountId,
-    org_id: r.orgId,
-    display_name: r.displayName,
-    given_name: r.givenName,
-    family_name: r.familyName,
-    job_title: r.jobTitle,
-    role: r.role,
-    specialty: r.specialty,
-    department: r.department,
-    site: r.site,
-    address: r.address,
-    phone_desk: r.phoneDesk,
-    phone_mobile: r.phoneMobile,
-    phone_pager: r.phonePager,
-    email: r.email,
-    registration: r.registration,
-    national_code: r.nationalCode,
-    visibility: r.visibility,
-    content_hash: r.contentHash,
-    updated_at: Date.now(),
-  };
-}

@@ -4,6 +4,7 @@
  * roles and specialties. Deterministic for a given seed. Produces the CSV that
  * `wardpost directory import` reads.
  */
+import { seededRandom as rng } from '../util/seeded-random.js';
 
 const GIVEN = 'Oliver Amelia George Isla Harry Ava Noah Mia Jack Ivy Charlie Lily Leo Sophia Jacob Grace Freddie Freya Alfie Emily Oscar Ella Arthur Evie Thomas Florence Archie Poppy Henry Willow William Rosie Joshua Sienna James Isabella Theo Daisy Max Elsie Mohammed Aisha Muhammad Fatima Ahmed Zara Ali Maryam Omar Hannah Ibrahim Priya Arjun Ananya Rohan Kavya Sanjay Deepa Wei Mei Chen Lin Kwame Ama Kofi Abena Chinedu Ngozi Tunde Funmi Sean Siobhan Ciaran Niamh Rhys Cerys Dylan Megan Callum Eilidh Fraser Iona Ewan Kirsty David Sarah John Catherine Michael Elizabeth Peter Margaret Paul Helen Andrew Claire Robert Rachel Richard Louise Stephen Joanne Mark Nicola Christopher Emma Daniel Laura Matthew Rebecca Anthony Victoria Simon Jennifer Jonathan Alison Ian Karen Kevin Julie Gareth Sian Neil Fiona Stuart Lorna Graham Wendy'.split(' ');
 const FAMILY = "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson Evans Walker White Roberts Green Hall Wood Jackson Clarke Patel Khan Lewis James Phillips Mason Mitchell Rose Davis Rodriguez Cox Alexander Morris Turner Harris Cooper Ward King Baker Hughes Edwards Hill Moore Clark Harrison Scott Young Morgan Martin Allen Bell Anderson Carter Murphy Kelly Price Bennett Gray Shaw Lee Wang Chen Singh Kaur Ahmed Ali Hussain Begum Rahman Shah Akhtar Iqbal Okafor Adeyemi Mensah Owusu Boateng O'Brien O'Connor MacDonald Campbell Stewart Robertson Reid Murray Fraser Ross Watson Paterson Henderson Macleod McKenzie Griffiths Lloyd Morgan-Jones Rees Jenkins Powell Owen Pritchard Vaughan Llewellyn Fitzgerald Doherty Gallagher Byrne Walsh Nowak Kowalski Wisniewski Silva Santos Pereira Ferreira Costa Novak Horvat Popescu Ionescu Papadopoulos Georgiou Nguyen Tran Kim Park Sato Tanaka Hernandez Lopez Gonzalez Martinez Fernandez Rossi Russo Bianchi Romano Schmidt Muller Schneider Fischer Weber Becker Hoffmann Dubois Lambert Moreau Laurent Jansen Visser Bakker Smit Andersson Johansson Nielsen Hansen Larsen Berg Haugen Lindqvist Eriksson Hamilton Graham Sinclair Armstrong Cunningham Fletcher Holmes Barker Chapman Marshall Dixon Hunt Palmer Mills Holland Payne Pearce Lawrence Ellis Hudson Knight Spencer Webb Tucker Simpson Richards Stevens Russell Hart Wells Chambers Dawson Fox Warren Burton Lowe Gibson Ford Cole Harvey Sutton Sharp Frost Booth Watts Bird Reynolds Gardner Francis Bailey Newton Hayes Lamb Nash Hicks Day Parsons Jordan".split(' ');
@@ -21,17 +22,6 @@ const HOSPITAL_ROLES: [string, string | null][] = [
 const PRACTICE_ROLES: [string, string | null][] = [['GP Partner', 'General Practice'], ['Salaried GP', 'General Practice'], ['Practice Nurse', null], ['Practice Manager', null], ['Receptionist', null], ['Healthcare Assistant', null]];
 const PHARMACY_ROLES: [string, string | null][] = [['Pharmacist', 'Community Pharmacy'], ['Pharmacy Technician', null], ['Dispenser', null]];
 
-/** A small fast deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const CSV_HEADER = 'key,kind,given_name,family_name,display_name,job_title,role,specialty,department,organisation,site,address,phone_desk,phone_mobile,phone_pager,email,registration,national_code,visibility,parent,org_kind';
 

@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { Database, DirectoryEntriesTable } from '../schema/tables.js';
 import type { DirectoryRecord, DirectoryRepo, DirectoryUpsert } from '../types.js';
 
-function toRow(r: DirectoryRecord, now: number): Insertable<DirectoryEntriesTable> {
+function toRow(r: DirectoryRecord, now: number): Required<Omit<Insertable<DirectoryEntriesTable>, 'id'>> {
   return {
     source_key: r.sourceKey,
     kind: r.kind,
@@ -49,11 +49,11 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
     for (const [index, rec] of records.entries()) {
       const old = existing.get(rec.sourceKey);
       if (!old) fresh.push({ index, rec });
-      else if (old.hash === rec.contentHash) out[index] = { id: old.id, change: 'unchanged' };
+      else if (old.hash === rec.contentHash) out[index] = { id: old.id, change: 'unchanged', row: { ...toRow(rec, now), id: old.id } };
       else {
         const { source_key: _k, ...set } = toRow(rec, now);
         await this.db.updateTable('directory_entries').set(set).where('id', '=', old.id).execute();
-        out[index] = { id: old.id, change: 'updated' };
+        out[index] = { id: old.id, change: 'updated', row: { ...toRow(rec, now), id: old.id } };
       }
     }
     for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
@@ -64,7 +64,10 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
         .returning(['id', 'source_key'])
         .execute();
       const byKey = new Map(ids.map((r) => [r.source_key, Number(r.id)]));
-      for (const c of chunk) out[c.index] = { id: byKey.get(c.rec.sourceKey)!, change: 'added' };
+      for (const c of chunk) {
+        const id = byKey.get(c.rec.sourceKey)!;
+        out[c.index] = { id, change: 'added', row: { ...toRow(c.rec, now), id } };
+      }
     }
     return out;
   }

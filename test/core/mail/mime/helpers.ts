@@ -1,4 +1,5 @@
 // Shared helpers for the MIME indexer tests: message building, chunked feeding, offset checks.
+import { seededRandom as rng } from '../../../../src/core/util/seeded-random.js';
 import assert from 'node:assert/strict';
 import { MimeIndexer, type MessageIndex, type MimeIndexOptions, type MimePart } from '../../../../src/core/mail/mime/index.js';
 
@@ -12,17 +13,7 @@ export function lf(lines: readonly string[]): Buffer {
   return Buffer.from(lines.join('\n'), 'utf8');
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as rng } from '../../../../src/core/util/seeded-random.js';
 
 /** Chunk sizes from 1 byte to `max`, log-uniform so that tiny and large chunks both occur often. */
 export function randomSizes(seed: number, max = 64 * 1024): () => number {

@@ -49,14 +49,4 @@ export function parseErr(raw: string | Buffer, options?: ParseOptions): ImapPars
   return result.error;
 }
 
-/** mulberry32: a small seeded PRNG so the fuzz test is repeatable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as prng } from '../../../../src/core/util/seeded-random.js';
