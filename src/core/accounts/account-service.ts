@@ -147,6 +147,17 @@ export class AccountService {
     });
   }
 
+  /**
+   * Self-service change: the current password (or the one-time one) must be right, and the new one
+   * must pass the policy and differ from it. Clears the must-change flag.
+   */
+  async changeOwnPassword(accountId: number, current: string, next: string, actor: Actor): Promise<void> {
+    const acct = await this.store.accounts.byId(accountId);
+    if (!acct || !(await verifyPassword(acct.password_hash, current))) throw new WardpostError('unauthenticated', 'the current password is not right');
+    if (current === next) throw new WardpostError('weak_password', 'password too weak: choose a new password, not the current one');
+    await this.setPassword(acct.address, next, actor);
+  }
+
   async setStatus(address: string, status: 'active' | 'suspended', actor: Actor): Promise<Account> {
     const acct = await this.require(address);
     if (acct.status !== status) {

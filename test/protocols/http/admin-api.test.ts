@@ -177,6 +177,22 @@ describe('administration API', () => {
     assert.equal((await call('GET', '/api/v1/auth/me', { headers: basic(app.body.secret as string) })).status, 200);
   });
 
+  it('makes a reset password one-time: the person must change it', async () => {
+    const reset = await call('POST', '/api/v1/accounts/user.a@wardpost.test/reset-password', { session: S['admin.a'] });
+    assert.equal(reset.status, 200);
+    const otp = reset.body.oneTimePassword as string;
+    const basic = (pw: string) => ({ authorization: `Basic ${Buffer.from(`user.a@wardpost.test:${pw}`).toString('base64')}` });
+    const before = await call('GET', '/api/v1/auth/me', { headers: basic(otp) });
+    assert.equal((before.body.account as { mustChangePassword: boolean }).mustChangePassword, true);
+    assert.equal((await call('POST', '/api/v1/auth/password', { headers: basic(otp), body: { current: 'Wrong-One-1234', new: 'Brand-New-Phrase-2027' } })).status, 401);
+    const weak = await call('POST', '/api/v1/auth/password', { headers: basic(otp), body: { current: otp, new: 'short' } });
+    assert.equal(weak.status, 400);
+    assert.match(String(weak.body.message), /too weak/);
+    assert.equal((await call('POST', '/api/v1/auth/password', { headers: basic(otp), body: { current: otp, new: 'Brand-New-Phrase-2027' } })).status, 200);
+    const after = await call('GET', '/api/v1/auth/me', { headers: basic('Brand-New-Phrase-2027') });
+    assert.equal((after.body.account as { mustChangePassword: boolean }).mustChangePassword, false);
+  });
+
   it('documents every route in the OpenAPI file', async () => {
     const doc = (await call('GET', '/api/openapi.json')).body as { paths: Record<string, unknown> };
     for (const p of ['/api/v1/auth/login', '/api/v1/accounts', '/api/v1/accounts/{address}/reset-password', '/api/v1/orgs', '/api/v1/audit']) assert.ok(doc.paths[p], p);

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminAction, Principal } from '../../../../core/admin/policy.js';
 import type { Account } from '../../../../core/accounts/account-service.js';
-import { notFound } from '../../../../core/errors.js';
+import { WardpostError, notFound } from '../../../../core/errors.js';
 import type { Services } from '../../../../core/services.js';
 import { assertScope, type Caller } from '../auth.js';
 import { defineRoute } from '../route.js';
@@ -16,6 +16,7 @@ export async function adminPrincipal(services: Services, caller: Caller, action:
   const p = await services.policy.principal(caller.account, caller.mfaOk || caller.via === 'token');
   services.policy.assertAdmin(p);
   services.policy.assertStrongSession(p);
+  if (caller.account.mustChangePassword) throw new WardpostError('forbidden', 'change your password first (POST /api/v1/auth/password)', { mustChangePassword: true });
   return p;
 }
 

@@ -41,6 +41,11 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
     ...(caller.csrf ? { csrf: caller.csrf } : {}),
   }));
 
+  defineRoute(app, services, registry, { method: 'post', path: '/api/v1/auth/password', tag: 'auth', summary: 'Change your own password (required after a reset)', body: S.PasswordBody, response: S.Ok }, async ({ caller, body, req }) => {
+    await services.accounts.changeOwnPassword(caller.account.id, body.current, body.new, actorOf(caller, req.ip));
+    return { ok: true as const };
+  });
+
   defineRoute(app, services, registry, { method: 'post', path: '/api/v1/auth/mfa/begin', tag: 'auth', summary: 'Start two-step sign-in enrolment', response: S.MfaBegin }, async ({ caller }) =>
     services.mfa.begin(caller.account.id, caller.account.address),
   );

@@ -24,4 +24,5 @@ export const CredentialCreated = z.object({ id: z.number(), secret: z.string().d
 export const CredentialList = z.object({
   items: z.array(z.object({ id: z.number(), kind: z.string(), name: z.string(), scopes: z.array(z.string()), createdAt: z.string(), lastUsedAt: z.string().nullable(), revoked: z.boolean() })),
 });
+export const PasswordBody = z.object({ current: z.string().min(1).max(1024), new: z.string().min(1).max(256) });
 export const IdParams = z.object({ id: z.coerce.number().int().positive() });
