@@ -8,6 +8,7 @@
  * APPEND rate (one client, one message at a time), and resident memory per idle authenticated
  * connection (server processes only). Times are the median of 5 runs.
  */
+import { ANY_FREE_PORTS } from '../src/config/config.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -68,7 +69,7 @@ function childrenOf(pid: number): number[] {
 
 async function startWardpost(): Promise<Target> {
   const dataDir = path.join(root, 'wardpost');
-  const env = { ...process.env, WARDPOST_DATA_DIR: dataDir, WARDPOST_HTTP_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_LDAP_PORT: '0', WARDPOST_LOG_LEVEL: 'warn' };
+  const env = { ...process.env, WARDPOST_DATA_DIR: dataDir, ...ANY_FREE_PORTS, WARDPOST_LOG_LEVEL: 'warn' };
   const launch = async () => {
     const proc: ChildProcess = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const p = await new Promise<number>((resolve, reject) => {

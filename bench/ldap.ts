@@ -11,6 +11,7 @@
  * runs one request at a time on 1 connection, then on 4 connections at once. Result counts are
  * compared query by query: a server that answers differently is reported, not hidden.
  */
+import { ANY_FREE_PORTS } from '../src/config/config.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -162,7 +163,7 @@ async function startSlapd(ldifFile: string): Promise<number> {
 
 async function startWardpost(): Promise<number> {
   const port = await freePort();
-  const env = { ...process.env, WARDPOST_DATA_DIR: path.join(root, 'wardpost'), WARDPOST_HTTP_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_LDAP_PORT: String(port), WARDPOST_LOG_LEVEL: 'warn' };
+  const env = { ...process.env, WARDPOST_DATA_DIR: path.join(root, 'wardpost'), ...ANY_FREE_PORTS, WARDPOST_LDAP_PORT: String(port), WARDPOST_LOG_LEVEL: 'warn' };
   // WARDPOST_BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the server.
   const nodeArgs = (process.env.WARDPOST_BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -8,6 +8,7 @@
  *
  * Goal in the issue: at least 2x Postfix's messages/s.
  */
+import { ANY_FREE_PORTS } from '../src/config/config.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,13 +73,7 @@ async function wardpost(): Promise<Row> {
     ...process.env,
     WARDPOST_DATA_DIR: dataDir,
     WARDPOST_LOG_LEVEL: 'warn',
-    WARDPOST_HTTP_PORT: '0',
-    WARDPOST_IMAP_PORT: '0',
-    WARDPOST_IMAPS_PORT: '0',
-    WARDPOST_SMTP_PORT: '0',
-    WARDPOST_SUBMISSION_PORT: '0',
-    WARDPOST_SUBMISSIONS_PORT: '0',
-    WARDPOST_LDAP_PORT: '0',
+    ...ANY_FREE_PORTS,
   };
   const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {

@@ -72,6 +72,14 @@ export function parseSmtpRoutes(value: string | undefined): Record<string, SmtpR
   return out;
 }
 
+/**
+ * Every listener's port variable set to 0 (any free port; the banner prints the real ones). Tests and
+ * benchmarks start servers side by side with it; derived from the schema, so a new listener is covered.
+ */
+export const ANY_FREE_PORTS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.keys(EnvSchema.shape).filter((k) => k.endsWith('_PORT')).map((k) => [k, '0'])),
+);
+
 export interface Config {
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };

@@ -1,5 +1,8 @@
 /** Starts the real `wardpost serve` as a child process and waits for its banner. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { pino } from 'pino';
+import { ANY_FREE_PORTS, loadConfig, type Config } from '../../src/config/config.js';
+import { startServer, type RunningServer } from '../../src/app/serve.js';
 import { CLI } from './cli.js';
 
 export interface ServerProcess {
@@ -13,7 +16,7 @@ export interface ServerProcess {
 export function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { ...process.env, WARDPOST_LOG_LEVEL: 'warn', WARDPOST_HTTP_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_LDAP_PORT: '0', ...env },
+      env: { ...process.env, WARDPOST_LOG_LEVEL: 'warn', ...ANY_FREE_PORTS, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -50,4 +53,19 @@ export function startServe(env: Record<string, string>, timeoutMs = 30_000): Pro
       reject(new Error(`serve exited with ${code} before starting:\n${out}`));
     });
   });
+}
+
+/**
+ * Starts the real server in this process on free ports, without printing its banner (it is for
+ * people; test output stays readable). `env` adds or overrides variables (data folder, routes...).
+ */
+export async function startQuietServer(env: Record<string, string>): Promise<{ server: RunningServer; config: Config }> {
+  const config = loadConfig({ ...ANY_FREE_PORTS, WARDPOST_LOG_LEVEL: 'warn', ...env });
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return { server: await startServer(config, pino({ level: 'warn' })), config };
+  } finally {
+    process.stdout.write = write;
+  }
 }

@@ -26,7 +26,6 @@ const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts/portal');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'wardpost-portal-'));
 const env = { WARDPOST_DATA_DIR: dataDir };
 const PW = 'Clinic-Rota-Blue-2026';
-const ANY_PORT = { WARDPOST_HTTP_PORT: '0', WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_LDAP_PORT: '0' };
 const ADMIN = 'admin.a@wardpost.test';
 
 let srv: ServerProcess;
@@ -56,7 +55,7 @@ before(async () => {
   ]) {
     await cli(['user', 'create', addr!, '--org', org!, '--name', name!, '--role', role!, '--quota', quota!, '--password-stdin'], PW);
   }
-  srv = await startServe({ ...env, ...ANY_PORT });
+  srv = await startServe({ ...env });
   if (haveChromium) {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   }

@@ -11,7 +11,6 @@ import { startServe, type ServerProcess } from '../../helpers/server.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'wardpost-dav-'));
 const env = { WARDPOST_DATA_DIR: path.join(dir, 'data') };
 const PW = 'Clinic-Rota-Blue-2026';
-const ANY_PORT = { WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_LDAP_PORT: '0' };
 const auth = { authorization: `Basic ${Buffer.from(`ann@wardpost.test:${PW}`).toString('base64')}` };
 let srv: ServerProcess;
 
@@ -37,7 +36,7 @@ before(async () => {
   await importRows(['rxh,organisation,,,,,national,,trust,Royal Example Hospital', 'gp1,organisation,,,,,national,,practice,Example Surgery', 'c1,person,Carla,Cardio,Consultant Cardiologist,rxh,national,,,', 'c2,person,Gina,Elsewhere,GP Partner,gp1,national,,,', 'c3,person,Hugo,Hidden,Porter,rxh,hidden,,,']);
   const u = await runCli(['user', 'create', 'ann@wardpost.test', '--org', 'rxh', '--name', 'Ann Lee', '--password-stdin'], { env, input: PW });
   assert.equal(u.code, 0, u.stderr);
-  srv = await startServe({ ...env, ...ANY_PORT });
+  srv = await startServe({ ...env });
   mkdirSync(path.join(dir, 'contacts'), { recursive: true });
   writeFileSync(
     path.join(dir, 'vdirsyncer.conf'),

@@ -15,7 +15,6 @@ import { startServe, type ServerProcess } from '../../helpers/server.js';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'wardpost-admin-'));
 const env = { WARDPOST_DATA_DIR: dataDir };
 const PW = 'Clinic-Rota-Blue-2026';
-const ANY_PORT = { WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_LDAP_PORT: '0' };
 let srv: ServerProcess;
 
 interface Session {
@@ -82,7 +81,7 @@ before(async () => {
   ]) {
     await cli(['user', 'create', addr!, '--org', org!, '--name', name!, '--role', role!, '--password-stdin'], PW);
   }
-  srv = await startServe({ ...env, ...ANY_PORT });
+  srv = await startServe({ ...env });
   for (const a of ['nat', 'admin.a', 'admin.b', 'help.a']) S[a] = await adminSession(`${a}@wardpost.test`);
   S['user.a'] = await login('user.a@wardpost.test');
 });

@@ -10,7 +10,6 @@ import { startServe, type ServerProcess } from '../../helpers/server.js';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'wardpost-api-'));
 const env = { WARDPOST_DATA_DIR: dataDir };
 const PW = 'Clinic-Rota-Blue-2026';
-const ALL_PORTS_ANY = { WARDPOST_SMTP_PORT: '0', WARDPOST_SUBMISSION_PORT: '0', WARDPOST_SUBMISSIONS_PORT: '0', WARDPOST_IMAP_PORT: '0', WARDPOST_IMAPS_PORT: '0', WARDPOST_LDAP_PORT: '0' };
 let srv: ServerProcess;
 
 const basic = (user: string, pw = PW) => ({ authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` });
@@ -38,7 +37,7 @@ before(async () => {
     const r = await runCli(['user', 'create', addr!, '--org', org!, '--name', name!, '--password-stdin'], { env, input: PW });
     assert.equal(r.code, 0, r.stderr);
   }
-  srv = await startServe({ ...env, ...ALL_PORTS_ANY });
+  srv = await startServe({ ...env });
 });
 after(async () => {
   await srv?.stop();

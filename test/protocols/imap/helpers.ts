@@ -3,9 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
-import { startServer, type RunningServer } from '../../../src/app/serve.js';
-import { loadConfig } from '../../../src/config/config.js';
+import type { RunningServer } from '../../../src/app/serve.js';
+import { startQuietServer } from '../../helpers/server.js';
 import { SYSTEM_ACTOR } from '../../../src/core/actor.js';
 import { rfc822 } from '../../helpers/messages.js';
 import { Readable } from 'node:stream';
@@ -29,26 +28,7 @@ export interface ImapFixture {
 
 export async function startImapFixture(): Promise<ImapFixture> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wp-imap-'));
-  const config = loadConfig({
-    WARDPOST_DATA_DIR: dataDir,
-    WARDPOST_HTTP_PORT: '0',
-    WARDPOST_IMAP_PORT: '0',
-    WARDPOST_IMAPS_PORT: '0',
-    WARDPOST_SMTP_PORT: '0',
-    WARDPOST_SUBMISSION_PORT: '0',
-    WARDPOST_SUBMISSIONS_PORT: '0',
-    WARDPOST_LDAP_PORT: '0',
-    WARDPOST_LOG_LEVEL: 'warn',
-  });
-  const write = process.stdout.write.bind(process.stdout);
-  // The banner is for people; keep the test output readable.
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  let server: RunningServer;
-  try {
-    server = await startServer(config, pino({ level: 'warn' }));
-  } finally {
-    process.stdout.write = write;
-  }
+  const { server, config } = await startQuietServer({ WARDPOST_DATA_DIR: dataDir });
   const port = Number(/:(\d+) /.exec(server.urls.imap!)![1]);
   const tlsPort = Number(/:(\d+)$/.exec(server.urls.imaps!)![1]);
   const services = server.platform.services;

@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
-import { startServer, type RunningServer } from '../../../src/app/serve.js';
-import { loadConfig } from '../../../src/config/config.js';
+import type { RunningServer } from '../../../src/app/serve.js';
+import { startQuietServer } from '../../helpers/server.js';
 import { SYSTEM_ACTOR } from '../../../src/core/actor.js';
 import { readAll } from '../../helpers/messages.js';
 
@@ -88,28 +87,12 @@ export async function startSmtpFixture(env: Record<string, string> = {}): Promis
   const sink = new Sink();
   const sinkPort = await sink.start();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wp-smtp-'));
-  const config = loadConfig({
+  const { server } = await startQuietServer({
     WARDPOST_DATA_DIR: dataDir,
-    WARDPOST_HTTP_PORT: '0',
-    WARDPOST_IMAP_PORT: '0',
-    WARDPOST_IMAPS_PORT: '0',
-    WARDPOST_SMTP_PORT: '0',
-    WARDPOST_SUBMISSION_PORT: '0',
-    WARDPOST_SUBMISSIONS_PORT: '0',
-    WARDPOST_LDAP_PORT: '0',
-    WARDPOST_LOG_LEVEL: 'warn',
     WARDPOST_SMTP_ROUTES: `sink.test=127.0.0.1:${sinkPort},down.test=127.0.0.1:1`,
     WARDPOST_QUEUE_RETRY_MS: '300',
     ...env,
   });
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  let server: RunningServer;
-  try {
-    server = await startServer(config, pino({ level: 'warn' }));
-  } finally {
-    process.stdout.write = write;
-  }
   const port = (key: string) => Number(/:(\d+)/.exec(server.urls[key]!.replace(/^\w+:\/\/[^:]+/, ''))![1]);
   const { services, store } = server.platform;
   return {
