@@ -291,8 +291,11 @@ export interface DirectoryRepo {
   scanForIndex(afterId: number, limit: number): Promise<DirectoryIndexRow[]>;
   remove(sourceKey: string): Promise<number | undefined>;
   count(): Promise<number>;
-  /** Entries written at or after `since` (ms), oldest first: how a node catches up on writes made elsewhere. */
-  changedSince(since: number, limit: number): Promise<DirectoryEntryRow[]>;
+  /**
+   * Entries written after (`since`, `afterId`) in (updated_at, id) order: how a node catches up on
+   * writes made elsewhere. Start with (ms, 0); continue from the last row's (updated_at, id).
+   */
+  changedSince(since: number, afterId: number, limit: number): Promise<DirectoryEntryRow[]>;
 }
 
 export interface AuthRepo {

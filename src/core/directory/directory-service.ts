@@ -87,6 +87,8 @@ export class DirectoryService {
   private loaded = false;
   private unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Entries this process wrote recently (id -> updated_at), which catch-up need not re-read into the index. */
+  private readonly ownWrites = new Map<number, number>();
   private caughtUpTo = 0;
   /** Marks this node's own events, whose changes its index already has. */
   private readonly nodeId = `directory-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -138,18 +140,32 @@ export class DirectoryService {
     this.timer = null;
   }
 
+  /** Every entry written at or after `since` (ms), in pages, in (updated_at, id) order. */
+  private async *changedRows(since: number): AsyncGenerator<DirectoryEntryRow> {
+    let at = since - 1;
+    let afterId = Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const rows = await this.store.directory.changedSince(at, afterId, 5000);
+      yield* rows;
+      if (rows.length < 5000) return;
+      const last = rows[rows.length - 1]!;
+      at = Number(last.updated_at);
+      afterId = Number(last.id);
+    }
+  }
+
   /** Re-reads entries written since the last catch-up (with a margin for clock skew between writers). */
   async catchUp(): Promise<number> {
     const since = this.caughtUpTo - 2000;
     const now = Date.now();
     let n = 0;
-    for (let after = since; ; ) {
-      const rows = await this.store.directory.changedSince(after, 5000);
-      for (const r of rows) this.reindex(r);
-      n += rows.length;
-      if (rows.length < 5000) break;
-      after = Number(rows[rows.length - 1]!.updated_at);
+    for await (const r of this.changedRows(since)) {
+      // Rows this process wrote are already in its index (upsert updated it).
+      if (this.ownWrites.get(Number(r.id)) === Number(r.updated_at)) continue;
+      this.reindex(r);
+      n++;
     }
+    for (const [id, at] of this.ownWrites) if (at < since) this.ownWrites.delete(id);
     if (n) await this.refreshOrgs();
     this.caughtUpTo = now;
     return n;
@@ -167,6 +183,7 @@ export class DirectoryService {
       if (r.change === 'unchanged') return;
       changed.push(r.id);
       // This node's index is current when upsert returns; other nodes follow the event.
+      this.ownWrites.set(r.id, Number(r.row.updated_at));
       if (this.loaded) this.reindex(r.row);
       else this.cache.drop(r.id);
     });
@@ -235,14 +252,9 @@ export class DirectoryService {
     }
     const entries: DirectoryEntry[] = [];
     const removed: number[] = [];
-    for (let after = since - 2000; ; ) {
-      const rows = await this.store.directory.changedSince(after, 5000);
-      for (const r of rows) {
-        if (inBook(r)) entries.push(this.toEntry(r));
-        else if (r.org_id !== null && this.tenantOf(Number(r.org_id)) === tenant) removed.push(Number(r.id));
-      }
-      if (rows.length < 5000) break;
-      after = Number(rows[rows.length - 1]!.updated_at);
+    for await (const r of this.changedRows(since - 2000)) {
+      if (inBook(r)) entries.push(this.toEntry(r));
+      else if (r.org_id !== null && this.tenantOf(Number(r.org_id)) === tenant) removed.push(Number(r.id));
     }
     return { entries, removed, asOf };
   }

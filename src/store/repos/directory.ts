@@ -100,8 +100,15 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
     return row ? Number(row.id) : undefined;
   }
 
-  changedSince(since: number, limit: number) {
-    return this.db.selectFrom('directory_entries').selectAll().where('updated_at', '>=', since).orderBy('updated_at').limit(limit).execute();
+  changedSince(since: number, afterId: number, limit: number) {
+    return this.db
+      .selectFrom('directory_entries')
+      .selectAll()
+      .where((eb) => eb.or([eb('updated_at', '>', since), eb.and([eb('updated_at', '=', since), eb('id', '>', afterId)])]))
+      .orderBy('updated_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   }
 
   async count() {
