@@ -13,7 +13,7 @@
  */
 import { ANY_FREE_PORTS } from '../src/config/config.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
@@ -30,6 +30,9 @@ import { BenchLdap } from './ldap-client.js';
 
 const PEOPLE = Number(process.env.WARDPOST_BENCH_LDAP_PEOPLE ?? 100_000);
 const QUERIES = Number(process.env.WARDPOST_BENCH_LDAP_QUERIES ?? 400);
+/** Each shape is measured this many times, the two servers alternating; the table shows medians. */
+const RUNS = Number(process.env.WARDPOST_BENCH_LDAP_RUNS ?? 3);
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const PASSWORD = 'Quiet-Harbour-Lamp-42';
 const USER = 'bench.reader@wardpost.test';
 const BASE = 'dc=wardpost,dc=test';
@@ -117,7 +120,14 @@ async function prepareData(): Promise<{ ldifFile: string; surnames: string[]; gi
   return { ldifFile, surnames: [...surnames].filter((s) => /^[A-Za-z]{4,}$/.test(s)), givens: [...givens].filter((s) => /^[A-Za-z]{3,}$/.test(s)), orgs: [...orgs] };
 }
 
-async function startSlapd(ldifFile: string): Promise<number> {
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+async function startSlapd(ldifFile: string): Promise<Server> {
   const dir = path.join(root, 'slapd');
   mkdirSync(path.join(dir, 'db'), { recursive: true });
   const conf = path.join(dir, 'slapd.conf');
@@ -153,7 +163,7 @@ async function startSlapd(ldifFile: string): Promise<number> {
   for (let i = 0; i < 100; i++) {
     try {
       (await BenchLdap.connect(port)).close();
-      return port;
+      return { port, pid: child.pid! };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -161,7 +171,12 @@ async function startSlapd(ldifFile: string): Promise<number> {
   throw new Error('slapd did not start');
 }
 
-async function startWardpost(): Promise<number> {
+interface Server {
+  port: number;
+  pid: number;
+}
+
+async function startWardpost(): Promise<Server> {
   const port = await freePort();
   const env = { ...process.env, WARDPOST_DATA_DIR: path.join(root, 'wardpost'), ...ANY_FREE_PORTS, WARDPOST_LDAP_PORT: String(port), WARDPOST_LOG_LEVEL: 'warn' };
   // WARDPOST_BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the server.
@@ -180,7 +195,7 @@ async function startWardpost(): Promise<number> {
     });
     child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${out}`)));
   });
-  return port;
+  return { port, pid: child.pid! };
 }
 
 interface Shape {
@@ -209,16 +224,20 @@ interface Run {
   p50: number;
   p99: number;
   perSec4: number;
+  /** Server CPU per search (ms), one connection and four. */
+  cpu1: number;
+  cpu4: number;
   counts: number[];
 }
 
-async function run(port: number, bind: [string, string], shape: Shape): Promise<Run> {
+async function run({ port, pid }: Server, bind: [string, string], shape: Shape): Promise<Run> {
   const conns = await Promise.all(Array.from({ length: 4 }, () => BenchLdap.connect(port)));
   for (const c of conns) await c.bind(...bind);
   const one = conns[0]!;
   for (const q of shape.queries.slice(0, 30)) await one.search(BASE, q, 50, ATTRS); // warm-up
   const lat: number[] = [];
   const counts: number[] = [];
+  let c0 = cpuMs(pid);
   let t0 = performance.now();
   for (const q of shape.queries) {
     const s = performance.now();
@@ -227,6 +246,8 @@ async function run(port: number, bind: [string, string], shape: Shape): Promise<
     counts.push(r.code === 0 || r.code === 4 ? r.entries : -r.code);
   }
   const perSec1 = shape.queries.length / ((performance.now() - t0) / 1000);
+  const cpu1 = (cpuMs(pid) - c0) / shape.queries.length;
+  c0 = cpuMs(pid);
   t0 = performance.now();
   await Promise.all(
     conns.map(async (c, k) => {
@@ -234,16 +255,23 @@ async function run(port: number, bind: [string, string], shape: Shape): Promise<
     }),
   );
   const perSec4 = shape.queries.length / ((performance.now() - t0) / 1000);
+  const cpu4 = (cpuMs(pid) - c0) / shape.queries.length;
   for (const c of conns) c.close();
-  return { perSec1, p50: pct(lat, 50), p99: pct(lat, 99), perSec4, counts };
+  return { perSec1, p50: pct(lat, 50), p99: pct(lat, 99), perSec4, cpu1, cpu4, counts };
+}
+
+/** The run whose figures are the medians of several (each figure's median taken on its own). */
+function median(runs: Run[]): Run {
+  const mid = (f: (r: Run) => number) => pct(runs.map(f), 50);
+  return { perSec1: mid((r) => r.perSec1), p50: mid((r) => r.p50), p99: mid((r) => r.p99), perSec4: mid((r) => r.perSec4), cpu1: mid((r) => r.cpu1), cpu4: mid((r) => r.cpu4), counts: runs[0]!.counts };
 }
 
 async function main(): Promise<void> {
   const data = await prepareData();
-  const slapdPort = await startSlapd(data.ldifFile);
-  const wardpostPort = await startWardpost();
+  const slapd = await startSlapd(data.ldifFile);
+  const wardpost = await startWardpost();
   // The first search loads the directory index.
-  const warm = await BenchLdap.connect(wardpostPort);
+  const warm = await BenchLdap.connect(wardpost.port);
   await warm.bind(USER, PASSWORD);
   const t = Date.now();
   await warm.search(BASE, '(sn=smith)', 1, ['cn']);
@@ -252,18 +280,25 @@ async function main(): Promise<void> {
 
   const rows: string[] = [];
   const fmt = (x: number) => x.toFixed(x < 10 ? 1 : 0);
+  const ms = (x: number) => x.toFixed(2);
   for (const shape of shapes(data)) {
-    const w = await run(wardpostPort, [USER, PASSWORD], shape);
-    const o = await run(slapdPort, [`cn=admin,${BASE}`, PASSWORD], shape);
+    const ws: Run[] = [];
+    const os: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      ws.push(await run(wardpost, [USER, PASSWORD], shape));
+      os.push(await run(slapd, [`cn=admin,${BASE}`, PASSWORD], shape));
+    }
+    const w = median(ws);
+    const o = median(os);
     const differ = w.counts.filter((c, i) => c !== o.counts[i]).length;
     const avg = (xs: number[]) => (xs.reduce((a, b) => a + Math.max(0, b), 0) / xs.length).toFixed(1);
     rows.push(
-      `| ${shape.name} | ${fmt(w.perSec1)} | ${fmt(w.p50)} / ${fmt(w.p99)} | ${fmt(w.perSec4)} | ${fmt(o.perSec1)} | ${fmt(o.p50)} / ${fmt(o.p99)} | ${fmt(o.perSec4)} | ${avg(w.counts)} / ${avg(o.counts)} | ${differ} |`,
+      `| ${shape.name} | ${fmt(w.perSec1)} / ${fmt(w.perSec4)} | ${fmt(o.perSec1)} / ${fmt(o.perSec4)} | ${fmt(w.p50)} / ${fmt(w.p99)} | ${fmt(o.p50)} / ${fmt(o.p99)} | ${ms(w.cpu1)} / ${ms(w.cpu4)} | ${ms(o.cpu1)} / ${ms(o.cpu4)} | ${avg(w.counts)} / ${avg(o.counts)} | ${differ} |`,
     );
     process.stderr.write(`${shape.name} done\n`);
   }
-  console.log(`\nLDAP searches, ${PEOPLE.toLocaleString('en-GB')} people, ${QUERIES} queries per shape, sizelimit 50 (latency in ms)\n`);
-  console.log('| query shape | Wardpost /s (1 conn) | Wardpost p50 / p99 | Wardpost /s (4 conns) | slapd /s (1 conn) | slapd p50 / p99 | slapd /s (4 conns) | entries per query W / O | queries with different counts |');
+  console.log(`\nLDAP searches, ${PEOPLE.toLocaleString('en-GB')} people, ${QUERIES} queries per shape, sizelimit 50, median of ${RUNS} runs (latency and CPU in ms; "1 / 4": one connection / four)\n`);
+  console.log('| query shape | Wardpost /s | slapd /s | Wardpost p50 / p99 (1 conn) | slapd p50 / p99 (1 conn) | Wardpost CPU per search | slapd CPU per search | entries per query W / O | queries with different counts |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
 }

@@ -10,11 +10,12 @@
  */
 import { ANY_FREE_PORTS } from '../src/config/config.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/open.js';
+import { fsyncRate } from './disk.js';
 
 const MESSAGES = Number(process.env.WARDPOST_BENCH_MESSAGES ?? 3000);
 const ROUNDS = Number(process.env.WARDPOST_BENCH_ROUNDS ?? 2);
@@ -30,22 +31,6 @@ interface Row {
   perSec: number;
   stored: number;
   fsyncs: number;
-}
-
-function fsyncRate(dir: string, seconds = 1): number {
-  const file = path.join(dir, 'fsync-probe');
-  const fd = openSync(file, 'w');
-  const buf = Buffer.alloc(4096, 7);
-  let n = 0;
-  const end = Date.now() + seconds * 1000;
-  while (Date.now() < end) {
-    writeSync(fd, buf, 0, buf.length, (n % 256) * 4096);
-    fdatasyncSync(fd);
-    n++;
-  }
-  closeSync(fd);
-  rmSync(file);
-  return n / seconds;
 }
 
 function has(cmd: string): boolean {
@@ -90,7 +75,7 @@ async function wardpost(): Promise<Row> {
     if (created.status !== 0) throw new Error(`user create failed: ${created.stderr}`);
     // Warm up (JIT, caches, connections) the same way for both servers; then measure.
     await smtpSource(port, 'bob@wardpost.test', WARMUP);
-    const fsyncs = fsyncRate(dataDir);
+    const fsyncs = fsyncRate(dataDir, 1, 'overwrite');
     const seconds = await smtpSource(port, 'bob@wardpost.test');
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -153,7 +138,7 @@ async function postfix(): Promise<Row> {
     if (start.status !== 0) throw new Error(`postfix start failed (${start.status}): ${start.stderr} ${readLog(root)}`);
     await waitFor(() => spawnSync('sh', ['-c', `ss -ltn | grep -q '127.0.0.1:${port} '`]).status === 0, 10_000, 'postfix to listen');
     await smtpSource(port, 'bob@bench.test', WARMUP);
-    const fsyncs = fsyncRate(root);
+    const fsyncs = fsyncRate(root, 1, 'overwrite');
     const seconds = await smtpSource(port, 'bob@bench.test');
     const maildir = path.join(root, 'mail', 'bob', 'new');
     const count = () => {

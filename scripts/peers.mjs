@@ -21,6 +21,9 @@ export const PEERS = [
   ['ldapsearch', 'ldap-utils', 'LDAP tests: searches, binds and paging against the directory'],
   ['vdirsyncer', 'vdirsyncer', 'CardDAV tests: discovery and two-way sync of the directory address book'],
   ['/usr/bin/chromium', 'chromium', 'portal browser tests'],
+  ['python3-caldav', 'python3-caldav', 'CalDAV tests: discovery, events, time-range search, recurrence, sync', '/usr/bin/python3 -c "import caldav"'],
+  ['litmus', 'litmus', 'CalDAV tests: the WebDAV basic and props suites'],
+  ['khal', 'khal', 'CalDAV tests: a calendar program over a vdirsyncer two-way sync'],
 ];
 
 // An optional fourth element is a shell check for peers that are not commands (Perl modules).

@@ -9,9 +9,15 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import path from 'node:path';
 import { TransportService } from '../core/transport/transport-service.js';
+import { TransportMailer } from '../core/calendar/imip-mailer.js';
 import { DnsMailGateway } from '../gateways/dns/mail-dns.js';
 import { NodemailerOutbound } from '../gateways/smtp/outbound-client.js';
 import { SMTP_LIMITS } from '../protocols/smtp/limits.js';
+import { mailToSmsHook } from '../core/sms/mail-to-sms.js';
+import type { SmsModule } from '../core/sms/sms-module.js';
+import { createSms } from './sms.js';
+import { WebhookDispatcher } from '../core/webhooks/dispatcher.js';
+import { FetchWebhookPoster } from '../gateways/http/webhook-poster.js';
 
 export interface Platform {
   config: Config;
@@ -19,6 +25,10 @@ export interface Platform {
   services: Services;
   /** Mail transport: SMTP rules, outbound queue, DKIM keys (gateways wired here). */
   transport: TransportService;
+  /** SMS: service, queue worker, inbound handler and reminders on the configured gateway. */
+  sms: SmsModule;
+  /** Delivers account events to webhooks (started by `serve`, not by one-shot CLI commands). */
+  webhooks: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -26,6 +36,7 @@ export async function openPlatform(config: Config): Promise<Platform> {
   const store = await openStore(config.database, config.dataDir);
   const bus = new InProcessEventBus();
   const services = createServices(store, bus, { nationalDomain: config.nationalDomain });
+  const sms = createSms(config, store, services);
   const transport = new TransportService({
     store,
     services,
@@ -34,13 +45,21 @@ export async function openPlatform(config: Config): Promise<Platform> {
     hostname: config.hostname,
     spoolDir: path.join(config.dataDir, 'spool'),
     limits: { ...SMTP_LIMITS.transport, retryBaseMs: config.smtp.retryBaseMs, expiryMs: config.smtp.expiryMs },
+    extraHooks: [mailToSmsHook(sms.service)],
   });
+  // Calendar invitations and replies travel as mail (iMIP) through the transport.
+  services.calendar.scheduling.useMailer(new TransportMailer(transport, services.delivery));
+  const webhooks = new WebhookDispatcher({ store, bus, orgs: services.orgs, poster: new FetchWebhookPoster(), limits: { retryBaseMs: config.webhooks.retryBaseMs } });
   return {
     config,
     store,
     services,
     transport,
+    sms,
+    webhooks,
     async close() {
+      await webhooks.stop();
+      await services.messages.close();
       await bus.close();
       await store.close();
     },

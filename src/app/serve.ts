@@ -6,8 +6,12 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { readFileSync } from 'node:fs';
-import { registerCardDav } from '../protocols/dav/carddav.js';
+import { cardDavRealm } from '../protocols/dav/carddav.js';
+import { calDavRealm } from '../protocols/dav/caldav.js';
+import { registerDav } from '../protocols/dav/webdav.js';
 import { createHttpServer } from '../protocols/http/http-server.js';
+import { authenticate } from '../protocols/http/api/auth.js';
+import { registerJmap } from '../protocols/jmap/routes.js';
 import { startImap } from '../protocols/imap/server.js';
 import { startLdap } from '../protocols/ldap/server.js';
 import { bootstrapNationalAdmin, ensureDataDir, ensureTlsCertificate } from './bootstrap.js';
@@ -15,6 +19,8 @@ import { createMetrics } from './metrics.js';
 import { sweepBlobs } from '../core/mail/blob-sweeper.js';
 import { openPlatform, type Platform } from './platform.js';
 import { startSmtp } from './smtp.js';
+import { startSms } from './sms.js';
+import { IMAP_PROBE, probeDoors, probeHost, SMTP_PROBE, type DoorProbe } from './health.js';
 
 export interface RunningServer {
   platform: Platform;
@@ -29,18 +35,28 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   const boot = await bootstrapNationalAdmin(platform);
   const metrics = createMetrics(platform);
 
+  const calendarLog = logger.child({ component: 'calendar' });
+  platform.services.calendar.useLogger((level, detail, msg) => calendarLog[level](detail, msg));
+
   // The directory's search index lives in memory: load it before the doors open.
   await platform.services.directory.start();
 
+  let doors: DoorProbe[] | null = null;
   const http = createHttpServer({
     logger,
     metrics,
     services: platform.services,
-    mount: [(app) => registerCardDav(app, platform.services)],
+    sms: platform.sms,
+    mount: [
+      (app) => registerDav(app, platform.services, [cardDavRealm(platform.services), calDavRealm(platform.services)]),
+      (app) => registerJmap(app, { services: platform.services, transport: platform.transport, authenticate: (req) => authenticate(platform.services, req) }),
+    ],
     health: async () => {
       await platform.store.ping();
       if (!http.server.listening) throw new Error('http listener down');
-      return { store: 'ok', http: 'ok' };
+      // Until every door is open the answer is 503: the process is not ready for traffic.
+      if (!doors) throw new Error('starting: not every listener is open yet');
+      return { store: 'ok', http: 'ok', ...(await probeDoors(doors)) };
     },
   });
   await http.listen({ host: config.bind, port: config.ports.http });
@@ -58,7 +74,23 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   );
 
   const smtp = await startSmtp(platform, logger);
-  const ldap = await startLdap({ services: platform.services, logger }, config.bind, config.ports.ldap);
+  const ldap = await startLdap(
+    { services: platform.services, logger, tls: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } },
+    config.bind,
+    { ldap: config.ports.ldap, ldaps: config.ports.ldaps },
+  );
+  await startSms(platform, logger);
+
+  const local = probeHost(config.bind);
+  doors = [
+    { name: 'smtp', host: local, port: smtp.ports.smtp, ...SMTP_PROBE },
+    { name: 'submission', host: local, port: smtp.ports.submission, ...SMTP_PROBE },
+    { name: 'submissions', host: local, port: smtp.ports.submissions, tls: true, ...SMTP_PROBE },
+    { name: 'imap', host: local, port: imap.ports.imap, ...IMAP_PROBE },
+    { name: 'imaps', host: local, port: imap.ports.imaps, tls: true, ...IMAP_PROBE },
+    { name: 'ldap', host: local, port: ldap.port },
+    ...(ldap.tlsPort === null ? [] : [{ name: 'ldaps', host: local, port: ldap.tlsPort, tls: true }]),
+  ];
 
   const host = config.bind.includes(':') ? `[${config.bind}]` : config.bind;
   const urls = {
@@ -71,7 +103,8 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     smtp: `smtp://${host}:${smtp.ports.smtp} (MX)`,
     submission: `smtp://${host}:${smtp.ports.submission} (STARTTLS, AUTH)`,
     submissions: `smtps://${host}:${smtp.ports.submissions} (implicit TLS, AUTH)`,
-    ldap: `ldap://${host}:${ldap.port}/${ldap.baseDn} (read-only directory, simple bind)`,
+    ldap: `ldap://${host}:${ldap.port}/${ldap.baseDn} (read-only directory, simple bind, StartTLS)`,
+    ldaps: `ldaps://${host}:${ldap.tlsPort}/${ldap.baseDn}`,
   };
   const banner = [
     `Wardpost is running (${platform.store.engine} store, data in ${config.dataDir})`,
@@ -90,12 +123,23 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   process.stdout.write(`${banner.join('\n')}\n`);
   logger.info({ urls, engine: platform.store.engine }, 'wardpost started');
 
-  // Message bodies nothing refers to any more are removed hourly (after a one-hour grace period).
+  platform.webhooks.useLogger((level, detail, msg) => logger[level]({ ...detail, proto: 'webhooks' }, msg));
+  platform.webhooks.start();
+
+  // Hourly: deleted accounts whose retention ended are purged, then message bodies nothing refers
+  // to any more are removed (after a one-hour grace period).
   const sweeper = setInterval(() => {
-    sweepBlobs(platform.store, { graceMs: 60 * 60 * 1000 }).then(
-      (r) => (r.unreferenced || r.orphans) && logger.info(r, 'swept unreferenced message bodies'),
-      (err: unknown) => logger.error({ err }, 'blob sweep failed'),
-    );
+    platform.services.deletion
+      .purgeDue()
+      .then(
+        (purged) => purged.length && logger.info({ purged }, 'purged deleted accounts whose retention ended'),
+        (err: unknown) => logger.error({ err }, 'account purge failed'),
+      )
+      .then(() => sweepBlobs(platform.store, { graceMs: 60 * 60 * 1000 }))
+      .then(
+        (r) => (r.unreferenced || r.orphans) && logger.info(r, 'swept unreferenced message bodies'),
+        (err: unknown) => logger.error({ err }, 'blob sweep failed'),
+      );
   }, 60 * 60 * 1000);
   sweeper.unref();
 
@@ -107,6 +151,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
       platform.services.directory.stop();
       await ldap.close();
       await smtp.close();
+      await platform.sms.stop();
       await imap.close();
       await http.close();
       await platform.close();

@@ -17,6 +17,14 @@ const hostname = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'must be a DNS host name such as mail.example.org');
 
+const count = (name: string, min: number, max: number, dflt: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .default(dflt);
+
 const EnvSchema = z.object({
   WARDPOST_DATA_DIR: z.string().min(1).default('./data'),
   WARDPOST_DATABASE_URL: z
@@ -33,6 +41,7 @@ const EnvSchema = z.object({
   WARDPOST_IMAPS_PORT: port('WARDPOST_IMAPS_PORT', 1993),
   WARDPOST_HTTP_PORT: port('WARDPOST_HTTP_PORT', 8080),
   WARDPOST_LDAP_PORT: port('WARDPOST_LDAP_PORT', 1389),
+  WARDPOST_LDAPS_PORT: port('WARDPOST_LDAPS_PORT', 1636),
   WARDPOST_TLS_CERT: z.string().optional(),
   WARDPOST_TLS_KEY: z.string().optional(),
   WARDPOST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -46,6 +55,22 @@ const EnvSchema = z.object({
     .number({ error: 'WARDPOST_QUEUE_EXPIRY_HOURS must be a number of hours' })
     .positive('WARDPOST_QUEUE_EXPIRY_HOURS must be more than 0')
     .default(120),
+  WARDPOST_SMPP_URL: z.string().regex(/^s?smpp:\/\/[^\s/:]+(:\d{1,5})?\/?$/i, 'must be smpp://HOST:PORT (or ssmpp:// for TLS), e.g. smpp://smsc.example.org:2775').optional(),
+  WARDPOST_SMPP_SYSTEM_ID: z.string().max(16, 'WARDPOST_SMPP_SYSTEM_ID must be at most 16 characters (SMPP 3.4 system_id)').optional(),
+  WARDPOST_SMPP_PASSWORD: z.string().max(9, 'WARDPOST_SMPP_PASSWORD must be at most 9 characters (SMPP 3.4 password)').optional(),
+  WARDPOST_SMPP_SYSTEM_TYPE: z.string().max(13, 'WARDPOST_SMPP_SYSTEM_TYPE must be at most 13 characters').default(''),
+  WARDPOST_SMPP_WINDOW: count('WARDPOST_SMPP_WINDOW', 1, 1000, 10),
+  WARDPOST_SMPP_THROUGHPUT: count('WARDPOST_SMPP_THROUGHPUT', 1, 100_000, 100),
+  WARDPOST_SMPP_ENQUIRE_LINK_SECONDS: count('WARDPOST_SMPP_ENQUIRE_LINK_SECONDS', 1, 3600, 30),
+  WARDPOST_SMPP_RECONNECT_MS: count('WARDPOST_SMPP_RECONNECT_MS', 10, 600_000, 1000),
+  WARDPOST_SMS_HTTP_URL: z.string().url('must be an http(s):// URL of the provider\'s send endpoint').optional(),
+  WARDPOST_SMS_HTTP_TOKEN: z.string().optional(),
+  WARDPOST_SMS_DOMAIN: hostname.optional(),
+  WARDPOST_SMS_SENDER_ID: z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9 .&-]{1,11}$|^\+?\d{3,15}$/, 'must be up to 11 letters and digits (with a letter) or a number').default('Wardpost'),
+  WARDPOST_SMS_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as GB').default('GB'),
+  WARDPOST_SMS_RETRY_MS: count('WARDPOST_SMS_RETRY_MS', 100, 86_400_000, 30_000),
+  WARDPOST_SMS_EXPIRY_HOURS: z.coerce.number({ error: 'WARDPOST_SMS_EXPIRY_HOURS must be a number of hours' }).positive('WARDPOST_SMS_EXPIRY_HOURS must be more than 0').default(24),
+  WARDPOST_WEBHOOK_RETRY_MS: count('WARDPOST_WEBHOOK_RETRY_MS', 100, 86_400_000, 30_000),
 });
 
 /** One static outbound route: mail for `domain` goes to host:port instead of the domain's MX. */
@@ -86,11 +111,53 @@ export interface Config {
   nationalDomain: string;
   hostname: string;
   bind: string;
-  ports: { smtp: number; submission: number; submissions: number; imap: number; imaps: number; http: number; ldap: number };
+  ports: { smtp: number; submission: number; submissions: number; imap: number; imaps: number; http: number; ldap: number; ldaps: number };
   tls: { certFile: string; keyFile: string; generated: boolean };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Outbound mail transport: static routes (tests, smarthost) and the retry schedule. */
   smtp: { routes: Record<string, SmtpRoute>; retryBaseMs: number; expiryMs: number };
+  /** SMS: the gateway (SMPP, an HTTP provider, or none), email-to-SMS domain, defaults and retry schedule. */
+  sms: SmsConfig;
+  /** Webhooks for account events: the first retry's wait (each further one doubles). */
+  webhooks: { retryBaseMs: number };
+}
+
+export type SmsGatewayConfig =
+  | { kind: 'none' }
+  | { kind: 'smpp'; url: string; systemId: string; password: string; systemType: string; window: number; throughput: number; enquireLinkMs: number; reconnectMs: number }
+  | { kind: 'http'; url: string; token: string };
+
+export interface SmsConfig {
+  gateway: SmsGatewayConfig;
+  domain: string;
+  senderId: string;
+  country: string;
+  retryBaseMs: number;
+  expiryMs: number;
+}
+
+function smsGateway(e: z.infer<typeof EnvSchema>): SmsGatewayConfig {
+  if (e.WARDPOST_SMPP_URL && e.WARDPOST_SMS_HTTP_URL) throw new ConfigError('invalid WARDPOST_SMS_HTTP_URL: set either WARDPOST_SMPP_URL (an SMS centre) or WARDPOST_SMS_HTTP_URL (an HTTP provider), not both');
+  if (e.WARDPOST_SMPP_URL) {
+    if (!e.WARDPOST_SMPP_SYSTEM_ID) throw new ConfigError('invalid WARDPOST_SMPP_SYSTEM_ID="": WARDPOST_SMPP_URL is set, so the SMPP system_id to bind with is needed too');
+    if (e.WARDPOST_SMPP_PASSWORD === undefined) throw new ConfigError('invalid WARDPOST_SMPP_PASSWORD="": WARDPOST_SMPP_URL is set, so the SMPP password to bind with is needed too');
+    return {
+      kind: 'smpp',
+      url: e.WARDPOST_SMPP_URL,
+      systemId: e.WARDPOST_SMPP_SYSTEM_ID,
+      password: e.WARDPOST_SMPP_PASSWORD,
+      systemType: e.WARDPOST_SMPP_SYSTEM_TYPE,
+      window: e.WARDPOST_SMPP_WINDOW,
+      throughput: e.WARDPOST_SMPP_THROUGHPUT,
+      enquireLinkMs: e.WARDPOST_SMPP_ENQUIRE_LINK_SECONDS * 1000,
+      reconnectMs: e.WARDPOST_SMPP_RECONNECT_MS,
+    };
+  }
+  if (e.WARDPOST_SMS_HTTP_URL) {
+    if (!e.WARDPOST_SMS_HTTP_TOKEN) throw new ConfigError('invalid WARDPOST_SMS_HTTP_TOKEN="": WARDPOST_SMS_HTTP_URL is set, so the provider\'s API token is needed too');
+    return { kind: 'http', url: e.WARDPOST_SMS_HTTP_URL, token: e.WARDPOST_SMS_HTTP_TOKEN };
+  }
+  return { kind: 'none' };
 }
 
 /** Raised when the environment holds a value Wardpost cannot use; the message names the variable. */
@@ -139,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       imaps: e.WARDPOST_IMAPS_PORT,
       http: e.WARDPOST_HTTP_PORT,
       ldap: e.WARDPOST_LDAP_PORT,
+      ldaps: e.WARDPOST_LDAPS_PORT,
     },
     tls: {
       certFile: e.WARDPOST_TLS_CERT ?? path.join(dataDir, 'tls', 'cert.pem'),
@@ -151,5 +219,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.WARDPOST_QUEUE_RETRY_MS,
       expiryMs: Math.round(e.WARDPOST_QUEUE_EXPIRY_HOURS * 3_600_000),
     },
+    sms: {
+      gateway: smsGateway(e),
+      domain: (e.WARDPOST_SMS_DOMAIN ?? `sms.${e.WARDPOST_NATIONAL_DOMAIN}`).toLowerCase(),
+      senderId: e.WARDPOST_SMS_SENDER_ID,
+      country: e.WARDPOST_SMS_COUNTRY,
+      retryBaseMs: e.WARDPOST_SMS_RETRY_MS,
+      expiryMs: Math.round(e.WARDPOST_SMS_EXPIRY_HOURS * 3_600_000),
+    },
+    webhooks: { retryBaseMs: e.WARDPOST_WEBHOOK_RETRY_MS },
   };
 }

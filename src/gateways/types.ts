@@ -65,3 +65,57 @@ export interface OutboundResult {
 export interface OutboundSmtp {
   send(request: OutboundRequest): Promise<OutboundResult>;
 }
+
+/** One SMS for a gateway: the text already planned into parts by core/sms (encoding chosen, split). */
+export interface SmsSubmission {
+  /** Our id of the message (for logs). */
+  id: number;
+  /** Sender ID (alphanumeric, up to 11 characters) or number. */
+  from: string;
+  /** E.164. */
+  to: string;
+  encoding: 'gsm7' | 'ucs2';
+  parts: string[];
+  /** Concatenation reference (0-255) shared by the parts (3GPP TS 23.040 section 9.2.3.24.1). */
+  reference: number;
+}
+
+export interface SmsSubmitResult {
+  /** sent: every part accepted (ids per part); defer: none sent, try later; fail: refused for good. */
+  status: 'sent' | 'defer' | 'fail';
+  messageIds: string[];
+  error?: string;
+}
+
+/** A delivery receipt from the network (SMPP 3.4 appendix B), for one part. */
+export interface SmsReceipt {
+  messageId: string;
+  state: 'delivered' | 'failed' | 'expired' | 'accepted' | 'unknown';
+  error?: string;
+}
+
+/** A message from a phone (mobile-originated). */
+export interface SmsInbound {
+  from: string;
+  /** The number or sender ID it was sent to. */
+  to: string;
+  text: string;
+}
+
+export interface SmsGatewayHandlers {
+  /** Resolves once the receipt is durable; the gateway acknowledges only then (a failure asks for it again). */
+  receipt(r: SmsReceipt): Promise<void>;
+  inbound(m: SmsInbound): Promise<void>;
+}
+
+/** A connection to an SMS centre (SMPP) or an HTTP SMS provider. `submit` never throws for a refusal: it reports it. */
+export interface SmsGateway {
+  readonly name: string;
+  /** False when no SMS centre is configured: sends are refused up front with a clear reason. */
+  readonly enabled: boolean;
+  start(handlers: SmsGatewayHandlers): Promise<void>;
+  submit(message: SmsSubmission): Promise<SmsSubmitResult>;
+  /** For /healthz and the API: bound or not, and why. */
+  state(): { up: boolean; detail: string };
+  stop(): Promise<void>;
+}

@@ -6,9 +6,18 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { BlobAccess } from './blobs/blob-access.js';
 import type { BlobStore } from './blobs/types.js';
 import { bindRepos } from './repos/index.js';
+import { KyselyTextSearchRepo } from './repos/text-search.js';
 import { migrationProvider } from './schema/migrations.js';
 import type { Database } from './schema/tables.js';
 import type { EngineName, Repos, Store } from './types.js';
+import { prepared } from './prepared.js';
+
+// Each caller of a group commit runs inside its own savepoint, so one caller's failure undoes only
+// its own writes. Compiled once (prepared.ts): these run three times per caller.
+const rawQuery = (db: Kysely<Database>, text: ReturnType<typeof sql.raw>) => ({ compile: () => text.compile(db) });
+const SAVEPOINT = prepared((db) => rawQuery(db, sql.raw('savepoint wp_group')));
+const RELEASE = prepared((db) => rawQuery(db, sql.raw('release savepoint wp_group')));
+const ROLLBACK_TO = prepared((db) => rawQuery(db, sql.raw('rollback to savepoint wp_group')));
 
 interface GroupJob {
   fn: (tx: Repos) => Promise<unknown>;
@@ -25,6 +34,8 @@ export interface KyselyStoreOptions {
   writers?: number;
   /** Errors worth re-running a whole batch for (deadlock, serialisation failure). */
   isRetryable?: (err: unknown) => boolean;
+  /** Start the next batch's transaction while this one's durability sync runs (default true). */
+  pipelineCommits?: boolean;
 }
 
 export abstract class KyselyStore implements Store {
@@ -40,7 +51,14 @@ export abstract class KyselyStore implements Store {
   readonly auth;
   readonly transport;
   readonly mailState;
+  readonly jmap;
+  readonly calendar;
+  readonly sms;
+  readonly webhooks;
+  readonly admin;
   readonly blobs: BlobAccess;
+  /** The search role: its own transactions, engine-specific SQL (see repos/text-search.ts). */
+  readonly textSearch: KyselyTextSearchRepo;
   private queue: GroupJob[] = [];
   private stats = { batches: 0, jobs: 0 };
   private syncing = 0;
@@ -48,6 +66,7 @@ export abstract class KyselyStore implements Store {
   private readonly maxBatch: number;
   private readonly writers: number;
   private readonly isRetryable: (err: unknown) => boolean;
+  private readonly pipelineCommits: boolean;
 
   protected constructor(
     readonly engine: EngineName,
@@ -56,6 +75,7 @@ export abstract class KyselyStore implements Store {
     opts: KyselyStoreOptions = {},
   ) {
     this.blobs = new BlobAccess(db, byteStore, opts.inlineMax);
+    this.textSearch = new KyselyTextSearchRepo(db, engine);
     const repos = bindRepos(db);
     this.orgs = repos.orgs;
     this.accounts = repos.accounts;
@@ -69,16 +89,29 @@ export abstract class KyselyStore implements Store {
     this.auth = repos.auth;
     this.transport = repos.transport;
     this.mailState = repos.mailState;
+    this.jmap = repos.jmap;
+    this.calendar = repos.calendar;
+    this.sms = repos.sms;
+    this.webhooks = repos.webhooks;
+    this.admin = repos.admin;
     this.maxBatch = opts.maxBatch ?? 256;
     this.writers = opts.writers ?? 1;
     this.isRetryable = opts.isRetryable ?? (() => false);
+    this.pipelineCommits = opts.pipelineCommits ?? true;
   }
 
   /** Brings the schema to the newest version. Throws with the failing step's name. */
   async migrate(schema?: string): Promise<void> {
     // With a PostgreSQL schema, Kysely must look for its own tables in that schema only: without
     // it, a kysely_migration_lock in another schema of the same database counts as ours.
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), ...(schema ? { migrationTableSchema: schema } : {}) });
+    // Steps written on parallel branches can land in a different order than their names sort;
+    // a database that already ran a later-named step still gets an earlier-named one it lacks.
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider(this.engine),
+      allowUnorderedMigrations: true,
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error');
@@ -141,16 +174,21 @@ export abstract class KyselyStore implements Store {
       try {
         await this.db.transaction().execute(async (trx) => {
           const repos = bindRepos(trx);
+          if (batch.length === 1) {
+            // Alone in its transaction: a failure rolls the whole transaction back, no savepoint needed.
+            outcomes.push({ ok: true, value: await batch[0]!.fn(repos) });
+            return;
+          }
           for (const job of batch) {
-            await sql`savepoint wp_group`.execute(trx);
+            await SAVEPOINT.run(trx);
             try {
               const value = await job.fn(repos);
-              await sql`release savepoint wp_group`.execute(trx);
+              await RELEASE.run(trx);
               outcomes.push({ ok: true, value });
             } catch (error) {
               if (this.isRetryable(error)) throw error;
-              await sql`rollback to savepoint wp_group`.execute(trx);
-              await sql`release savepoint wp_group`.execute(trx);
+              await ROLLBACK_TO.run(trx);
+              await RELEASE.run(trx);
               outcomes.push({ ok: false, error });
             }
           }
@@ -158,10 +196,14 @@ export abstract class KyselyStore implements Store {
       } catch (err) {
         if (this.isRetryable(err) && attempt < 5) continue;
         committed();
+        // A lone caller's own failure rolled back its transaction: nothing was written, no sync needed.
         for (const job of batch) job.reject(err);
         return;
       }
-      committed();
+      // Pipelined engines free the writer now, so the next batch commits while this one syncs.
+      // Otherwise the writer waits for the sync: the callers arriving meanwhile form the next
+      // batch, one commit per sync, and each commit carries as many callers as the disk's pace allows.
+      if (this.pipelineCommits) committed();
       this.syncing++;
       try {
         await this.durable();
@@ -183,8 +225,8 @@ export abstract class KyselyStore implements Store {
     }
   }
 
-  commitStats(): { batches: number; jobs: number } {
-    return { ...this.stats };
+  commitStats(): { batches: number; jobs: number; syncs: number } {
+    return { ...this.stats, syncs: this.stats.batches };
   }
 
   async ping(): Promise<void> {

@@ -7,11 +7,15 @@
 import type { BlobAccess } from './blobs/blob-access.js';
 import type { AccountRow, AuditRow, MailboxRow, MessageRow, OrgRow } from './schema/tables.js';
 import type { CredentialRow, DirectoryEntryRow, MfaRow, SessionRow } from './schema/tables.js';
-import type { DkimKeyRow, OutboundQueueRow } from './schema/tables.js';
+import type { DkimKeyRow, OutboundQueueRow, WebhookDeliveryRow, WebhookRow } from './schema/tables.js';
+import type { CalendarObjectRow, CalendarRow } from './schema/tables.js';
+import type { SmsRepo } from './sms-types.js';
+export type * from './sms-types.js';
 
 export type { AccountRow, AuditRow, MailboxRow, MessageRow, OrgRow } from './schema/tables.js';
 export type { DirectoryEntryRow } from './schema/tables.js';
-export type { DkimKeyRow, OutboundQueueRow } from './schema/tables.js';
+export type { DkimKeyRow, OutboundQueueRow, WebhookDeliveryRow, WebhookRow } from './schema/tables.js';
+export type { CalendarObjectRow, CalendarRow } from './schema/tables.js';
 export type { BlobStore, PutResult } from './blobs/types.js';
 export type { BlobAccess, StagedBlob } from './blobs/blob-access.js';
 
@@ -62,6 +66,11 @@ export interface AccountPatch {
   passwordHash?: string | null;
   mustChangePassword?: boolean;
   orgId?: number;
+  /** Soft deletion: both set while deleted, both null once restored. */
+  deletedAt?: number | null;
+  purgeAfter?: number | null;
+  /** Only a purge changes the address (to a tombstone that frees the real one). */
+  address?: string;
 }
 
 export interface AccountRepo {
@@ -70,10 +79,14 @@ export interface AccountRepo {
   byAddress(address: string): Promise<AccountRow | undefined>;
   /** The account that owns `address`, as its primary address or as an alias. */
   resolve(address: string): Promise<AccountRow | undefined>;
-  list(filter: { orgId?: number; limit?: number; offset?: number }): Promise<AccountRow[]>;
+  list(filter: { orgId?: number; orgIds?: readonly number[]; limit?: number; offset?: number }): Promise<AccountRow[]>;
   update(id: number, patch: AccountPatch): Promise<void>;
   addAlias(accountId: number, address: string): Promise<void>;
   aliases(accountId: number): Promise<string[]>;
+  /** The aliases of many accounts in one query (account id -> sorted aliases). */
+  aliasesOf(accountIds: readonly number[]): Promise<Map<number, string[]>>;
+  /** Removes one alias; false when no alias has that address. */
+  removeAlias(address: string): Promise<boolean>;
   /** Adds `bytes` to used_bytes only if it stays within quota_bytes (0 = unlimited). */
   reserveQuota(accountId: number, bytes: number): Promise<boolean>;
 }
@@ -112,12 +125,36 @@ export interface MessageMeta {
   messageId: string | null;
   indexJson: string;
   searchText: string;
+  /** JMAP thread key (see store/schema/thread-key.ts). */
+  threadId?: string;
 }
 
 export interface MessageMetaRepo {
   /** Stores the parsed form of a body once; a second delivery of the same bytes keeps the first. */
   put(meta: MessageMeta): Promise<void>;
   get(blobHash: string): Promise<MessageMeta | undefined>;
+}
+
+/**
+ * The persistent text index (migration 0012_imap_search): a trigram index of each body's text and
+ * header text, fed from a queue that a trigger fills at delivery, so delivery itself does no indexing.
+ */
+export interface TextSearchRepo {
+  /**
+   * Moves up to `limit` queued bodies into the index in one transaction; `headerText` turns a stored
+   * parsed form (`index_json`) into the header text to index. Returns how many were taken.
+   */
+  drain(limit: number, headerText: (indexJson: string) => string): Promise<number>;
+  /** How many bodies wait to be indexed. */
+  pending(): Promise<number>;
+  /**
+   * UIDs of a mailbox whose text may contain `needle` (case-insensitively): the body text, and the
+   * header text when `headers`. `exact` when they all do; null when the index cannot narrow the
+   * search (a needle under three characters), so every message must be checked.
+   */
+  candidates(mailboxId: number, needle: string, headers: boolean): Promise<{ uids: number[]; exact: boolean } | null>;
+  /** The stored body text and parsed form of the given UIDs (at most a few hundred), for checking candidates. */
+  texts(mailboxId: number, uids: readonly number[]): Promise<{ uid: number; body: string; headers: string }[]>;
 }
 
 export interface BlobRefRepo {
@@ -146,7 +183,8 @@ export interface AuditEntry {
 
 export interface AuditRepo {
   append(e: AuditEntry): Promise<void>;
-  list(filter: { orgId?: number; orgIds?: number[]; since?: number; limit?: number }): Promise<AuditRow[]>;
+  /** Newest first; `action` matches a prefix ("account." for every account action), `target` exactly. */
+  list(filter: { orgId?: number; orgIds?: number[]; since?: number; until?: number; action?: string; target?: string; limit?: number }): Promise<AuditRow[]>;
 }
 
 export interface AclEntry {
@@ -166,6 +204,8 @@ export interface SharingRepo {
   removeSendGrant(ownerAccountId: number, granteeAccountId: number, mode: string): Promise<void>;
   sendGrantsTo(granteeAccountId: number): Promise<{ ownerAccountId: number; mode: string }[]>;
   sendGrantsOf(ownerAccountId: number): Promise<{ granteeAccountId: number; mode: string }[]>;
+  /** Every folder grant on mailboxes `ownerAccountId` owns (who has which rights on what). */
+  aclOfOwner(ownerAccountId: number): Promise<AclEntry[]>;
 }
 
 /** Mailbox and message changes after delivery: flags, expunge, rename, delete (see repos/mail-state.ts). */
@@ -187,13 +227,17 @@ export interface MailStateRepo {
   removeMessages(mailboxId: number, uids: readonly number[]): Promise<void>;
   adjustMailbox(mailboxId: number, count: number, bytes: number): Promise<void>;
   releaseQuota(accountId: number, bytes: number): Promise<void>;
-  recordExpunged(mailboxId: number, uids: readonly number[], modseq: number): Promise<void>;
+  /**
+   * Claims the UIDs below `nextUid` that no session has been told are \Recent yet (RFC 3501 2.3.2);
+   * returns the first claimed UID (`nextUid` when there was nothing to claim).
+   */
+  claimRecent(mailboxId: number, nextUid: number): Promise<number>;
+  /** Records expunged UIDs; `hashes` (parallel to `uids`) names their bodies for JMAP Email/changes. */
+  recordExpunged(mailboxId: number, uids: readonly number[], modseq: number, hashes?: readonly string[]): Promise<void>;
   expungedSince(mailboxId: number, modseq: number): Promise<number[]>;
   indexes(hashes: readonly string[]): Promise<{ blobHash: string; indexJson: string }[]>;
   /** UIDs whose stored text columns contain `needle` (case-insensitive). */
   searchText(mailboxId: number, needle: string, columns: readonly ('subject' | 'from_text' | 'search_text' | 'index_json')[], onlyUids?: readonly number[]): Promise<number[]>;
-  /** Stored text of a folder's messages after a UID, ascending, for building a search index. */
-  textRows(mailboxId: number, afterUid: number, limit: number): Promise<{ uid: number; body: string; headers: string }[]>;
 }
 
 export interface NewQueueItem {
@@ -241,6 +285,48 @@ export interface TransportRepo {
   listMembers(address: string): Promise<string[]>;
   createList(address: string, orgId: number, name: string): Promise<void>;
   addListMember(address: string, member: string): Promise<void>;
+  removeListMember(address: string, member: string): Promise<boolean>;
+  /** Lists of some organisations (null: all), by address. */
+  lists(orgIds: readonly number[] | null): Promise<{ address: string; orgId: number; name: string; members: number }[]>;
+  deleteList(address: string): Promise<void>;
+}
+
+export interface NewWebhook {
+  orgId: number;
+  url: string;
+  secret: string;
+  events: string[];
+  createdBy: string;
+}
+
+/** Webhooks for account events and their durable delivery queue (see repos/webhooks.ts). */
+export interface WebhookRepo {
+  create(w: NewWebhook): Promise<WebhookRow>;
+  byId(id: number): Promise<WebhookRow | undefined>;
+  /** Webhooks of some organisations (null: all). */
+  list(orgIds: readonly number[] | null): Promise<WebhookRow[]>;
+  remove(id: number): Promise<void>;
+  enqueue(items: { webhookId: number; event: string; payload: string; at: number }[]): Promise<number[]>;
+  delivery(id: number): Promise<WebhookDeliveryRow | undefined>;
+  /** Pending deliveries due by `now`, oldest first. */
+  due(now: number, limit: number): Promise<WebhookDeliveryRow[]>;
+  /** The next pending attempt time, if any (to arm one timer instead of polling). */
+  nextDue(): Promise<number | undefined>;
+  /** Moves a pending delivery's next attempt to `leaseUntil` if nobody else did first. */
+  claim(id: number, expectedNextAttemptAt: number, leaseUntil: number): Promise<boolean>;
+  recordAttempt(id: number, a: { status: 'pending' | 'delivered' | 'failed'; attempts: number; nextAttemptAt: number; lastStatus: number | null; lastError: string | null; finishedAt: number | null }): Promise<void>;
+  deliveries(webhookId: number, limit: number): Promise<WebhookDeliveryRow[]>;
+}
+
+/** Figures for the portal's charts, and the account purge (see repos/admin.ts). */
+export interface AdminRepo {
+  accountCounts(orgIds: readonly number[] | null): Promise<{ orgId: number; status: string; count: number; usedBytes: number; quotaBytes: number }[]>;
+  /** Messages stored per day (UTC, by internal date) since `since`, per organisation. */
+  mailPerDay(orgIds: readonly number[] | null, since: number): Promise<{ day: string; orgId: number; messages: number; bytes: number }[]>;
+  /** Deleted accounts whose retention ended by `now`. */
+  dueForPurge(now: number, limit: number): Promise<AccountRow[]>;
+  /** Removes everything of an account but its row and mailboxes: credentials, sessions, MFA, grants, aliases, mail settings. */
+  purgeAccountData(accountId: number): Promise<void>;
 }
 
 /** A directory entry as written by core (see core/directory for the meaning of each field). */
@@ -276,8 +362,14 @@ export type DirectoryIndexRow = Pick<
 export interface DirectoryUpsert {
   id: number;
   change: 'added' | 'updated' | 'unchanged';
-  /** The entry as stored now (so an index can follow without reading it back). */
-  row: DirectoryEntryRow;
+  /** The entry as stored now (so an index can follow without reading it back), its photo aside. */
+  row: Omit<DirectoryEntryRow, 'photo_etag'>;
+}
+
+/** A directory entry's photo. */
+export interface DirectoryPhoto {
+  contentType: string;
+  data: Buffer;
 }
 
 export interface DirectoryRepo {
@@ -296,6 +388,12 @@ export interface DirectoryRepo {
    * writes made elsewhere. Start with (ms, 0); continue from the last row's (updated_at, id).
    */
   changedSince(since: number, afterId: number, limit: number): Promise<DirectoryEntryRow[]>;
+  /**
+   * Sets (or with null removes) an entry's photo under version tag `etag`, and marks the entry
+   * changed; returns the entry as stored now (undefined: no such entry). Run it in a transaction.
+   */
+  setPhoto(entryId: number, photo: (DirectoryPhoto & { etag: string }) | null): Promise<DirectoryEntryRow | undefined>;
+  photo(entryId: number): Promise<DirectoryPhoto | undefined>;
 }
 
 export interface AuthRepo {
@@ -320,6 +418,129 @@ export interface AuthRepo {
   setAdminScopes(accountId: number, orgIds: number[]): Promise<void>;
 }
 
+/** A light message row for listing, filtering and sorting without the parsed form. */
+export interface MessageListRow {
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+  blobHash: string;
+  size: number;
+  internalDate: number;
+  flags: string;
+}
+
+export interface MailboxLogEntry {
+  seq: number;
+  mailboxId: number;
+  change: string;
+  hashes: string[];
+}
+
+/** An account's mail settings: Sieve script, vacation and identity settings (JSON). */
+export interface MailSettings {
+  sieve: string;
+  vacationJson: string;
+  identitiesJson: string;
+}
+
+/** Reads and logs JMAP needs over the mail tables (see repos/jmap.ts). */
+export interface JmapRepo {
+  /** Appends to an account's folder log; returns the entry's sequence number. */
+  logMailbox(accountId: number, mailboxId: number, change: string, hashes?: readonly string[]): Promise<void>;
+  mailboxLogSince(accountIds: readonly number[], afterSeq: number): Promise<(MailboxLogEntry & { accountId: number })[]>;
+  /** The newest folder log entry of these accounts (0 when none). */
+  mailboxLogHead(accountIds: readonly number[]): Promise<number>;
+  /** Light rows of the given folders (all, or only those holding one of `hashes`). */
+  rows(mailboxIds: readonly number[], hashes?: readonly string[]): Promise<MessageListRow[]>;
+  /** One page of a folder set, newest (or oldest) arrival first, and the count of rows. */
+  page(mailboxIds: readonly number[], opts: { descending: boolean; offset: number; limit: number }): Promise<MessageListRow[]>;
+  /** Rows changed (created or flagged) after a MODSEQ. */
+  changedSince(mailboxId: number, modseq: number): Promise<MessageListRow[]>;
+  /** Expunged copies after a MODSEQ with their bodies. */
+  expungedSince(mailboxId: number, modseq: number): Promise<{ uid: number; blobHash: string | null }[]>;
+  threadIds(hashes: readonly string[]): Promise<Map<string, string>>;
+  /** Bodies of a thread held in the given folders. */
+  threadMembers(mailboxIds: readonly number[], threadIds: readonly string[]): Promise<{ threadId: string; row: MessageListRow }[]>;
+  settings(accountId: number): Promise<MailSettings | undefined>;
+  setSettings(accountId: number, settings: MailSettings): Promise<void>;
+  /** Unread messages, threads and unread threads per folder (JMAP Mailbox counts). */
+  counts(mailboxIds: readonly number[]): Promise<Map<number, { unread: number; threads: number; unreadThreads: number }>>;
+  /** When a vacation reply with this handle last went to `sender` (ms), if ever. */
+  lastVacationReply(accountId: number, sender: string, handle: string): Promise<number | undefined>;
+  recordVacationReply(accountId: number, sender: string, handle: string, at: number): Promise<void>;
+}
+
+export interface NewCalendar {
+  accountId: number;
+  path: string;
+  kind: string;
+  displayName: string;
+  description?: string | null;
+  color?: string | null;
+  timezone?: string | null;
+  components?: string;
+}
+
+export interface CalendarPatch {
+  displayName?: string;
+  description?: string | null;
+  color?: string | null;
+  timezone?: string | null;
+  booking?: string;
+}
+
+/** A calendar object as core writes it (the columns are derived from `data` by core/calendar). */
+export interface CalendarObjectWrite {
+  calendarId: number;
+  name: string;
+  uid: string | null;
+  component: string | null;
+  contentType: string;
+  data: string;
+  etag: string;
+  firstStart: number | null;
+  lastEnd: number | null;
+  recurring: boolean;
+  organizer: string | null;
+  patientMobile: string | null;
+  reminderPolicy: string | null;
+  seq: number;
+}
+
+/** Calendars, their objects, change log, grants and dead properties (see repos/calendar.ts). */
+export interface CalendarRepo {
+  create(c: NewCalendar): Promise<CalendarRow>;
+  byPath(accountId: number, path: string): Promise<CalendarRow | undefined>;
+  byId(id: number): Promise<CalendarRow | undefined>;
+  list(accountId: number): Promise<CalendarRow[]>;
+  update(id: number, patch: CalendarPatch): Promise<void>;
+  /** Removes a collection and every collection below it (objects, changes, grants go with them). */
+  removeTree(accountId: number, path: string): Promise<number>;
+  /** Takes the collection's next change number (locks its row until commit). */
+  bump(calendarId: number): Promise<number>;
+  /** Inserts or replaces the object named `name` in its collection. */
+  putObject(o: CalendarObjectWrite): Promise<void>;
+  object(calendarId: number, name: string): Promise<CalendarObjectRow | undefined>;
+  objects(calendarId: number): Promise<CalendarObjectRow[]>;
+  /** Objects whose span overlaps [start, end) (or that have no span at all, such as undated tasks). */
+  objectsOverlapping(calendarIds: readonly number[], start: number, end: number): Promise<CalendarObjectRow[]>;
+  objectsByUid(calendarIds: readonly number[], uid: string): Promise<CalendarObjectRow[]>;
+  removeObject(calendarId: number, name: string): Promise<boolean>;
+  recordChange(calendarId: number, seq: number, name: string, deleted: boolean): Promise<void>;
+  /** The latest change of each member after `seq`. */
+  changesSince(calendarId: number, seq: number): Promise<{ name: string; deleted: boolean; seq: number }[]>;
+  props(calendarId: number, objectName: string): Promise<{ ns: string; name: string; value: string }[]>;
+  setProp(calendarId: number, objectName: string, ns: string, name: string, value: string): Promise<void>;
+  removeProp(calendarId: number, objectName: string, ns: string, name: string): Promise<void>;
+  moveProps(calendarId: number, fromName: string, toCalendarId: number, toName: string): Promise<void>;
+  setAcl(calendarId: number, granteeAccountId: number, rights: string): Promise<void>;
+  aclFor(calendarId: number, granteeAccountId: number): Promise<string | undefined>;
+  acl(calendarId: number): Promise<{ granteeAccountId: number; rights: string }[]>;
+  grantsTo(granteeAccountId: number): Promise<{ calendarId: number; rights: string }[]>;
+  /** Objects carrying a patient mobile number whose span overlaps [start, end). */
+  appointments(start: number, end: number, limit: number): Promise<CalendarObjectRow[]>;
+}
+
 export interface Repos {
   orgs: OrgRepo;
   accounts: AccountRepo;
@@ -333,11 +554,17 @@ export interface Repos {
   auth: AuthRepo;
   transport: TransportRepo;
   mailState: MailStateRepo;
+  jmap: JmapRepo;
+  calendar: CalendarRepo;
+  sms: SmsRepo;
+  webhooks: WebhookRepo;
+  admin: AdminRepo;
 }
 
 export interface Store extends Repos {
   readonly engine: EngineName;
   readonly blobs: BlobAccess;
+  readonly textSearch: TextSearchRepo;
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /**
@@ -348,8 +575,11 @@ export interface Store extends Repos {
   grouped<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /** Engine-level consistency check; an empty list means healthy. */
   integrityCheck(): Promise<string[]>;
-  /** Group-commit counters since open: transactions committed and callers they carried. */
-  commitStats(): { batches: number; jobs: number };
+  /**
+   * Group-commit counters since open: transactions committed, callers they carried, and the syncs
+   * to stable storage that made them durable (SQLite's WAL fdatasyncs; PostgreSQL: its commits).
+   */
+  commitStats(): { batches: number; jobs: number; syncs: number };
   /** Answers when the database does (for /healthz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -59,6 +59,7 @@ describe('wardpost serve (embedded)', () => {
     ['WARDPOST_DATABASE_URL', 'mysql://localhost/x'],
     ['WARDPOST_NATIONAL_DOMAIN', 'not a domain'],
     ['WARDPOST_BIND', 'everywhere'],
+    ['WARDPOST_LDAPS_PORT', 'ldaps'],
   ] as const) {
     it(`refuses to start with ${name}=${value}, naming it`, async () => {
       const r = await runCli(['serve'], { env: { WARDPOST_DATA_DIR: dataDir, [name]: value } });

@@ -94,6 +94,25 @@ forEachEngine('local delivery', (engine) => {
     assert.equal(Number((await inbox('full@wardpost.test')).message_count), 1);
   });
 
+  it("with overQuota 'skip' delivers to the others and reports the full mailbox per recipient", async () => {
+    // full@ holds 20 KB of its 30 KB now: a 40 KB message cannot fit, a 1 KB one could.
+    const fullBefore = await inbox('full@wardpost.test');
+    const annBefore = await inbox('ann@wardpost.test');
+    const r = await services.delivery.deliver({ source: chunked(rfc822({ bytes: 40 * 1024 })), recipients: ['ann@wardpost.test', 'full@wardpost.test'], overQuota: 'skip' });
+    assert.deepEqual(r.copies.map((c) => c.recipient), ['ann@wardpost.test']);
+    assert.deepEqual(r.refused.map((x) => [x.recipient, x.error.code]), [['full@wardpost.test', 'quota_exceeded']]);
+    assert.equal(Number((await inbox('ann@wardpost.test')).message_count), Number(annBefore.message_count) + 1);
+    const fullAfter = await inbox('full@wardpost.test');
+    assert.equal(Number(fullAfter.uidnext), Number(fullBefore.uidnext), 'no UID taken in the full mailbox');
+    assert.equal(await store.blobRefs.refcount(r.blobHash), 1, 'one reference: the one copy made');
+    // When nobody can take it, it is refused as before, and nothing is written.
+    await assert.rejects(
+      services.delivery.deliver({ source: chunked(rfc822({ bytes: 40 * 1024, subject: 'alone' })), recipients: ['full@wardpost.test'], overQuota: 'skip' }),
+      (e) => isWardpostError(e, 'quota_exceeded'),
+    );
+    assert.equal(Number((await inbox('full@wardpost.test')).uidnext), Number(fullBefore.uidnext));
+  });
+
   it('gives concurrent deliveries distinct ascending UIDs (group commit)', async () => {
     const start = Number((await inbox('bob@rxh.nhs.example')).uidnext);
     const results = await Promise.all(

@@ -2,25 +2,23 @@
  * The administration portal (/admin/) in a real browser: Debian's Chromium driven by
  * playwright-core against the real `wardpost serve`. A local administrator signs in, enrols
  * two-step sign-in, signs in again with a code, resets a user's password, changes a quota,
- * suspends and restores, reads the audit log, and is refused another organisation's account.
+ * suspends and restores, imports a CSV of new starters (progress, summary, report), changes its own
+ * password, reads the audit log, and is refused another organisation's account.
  * Screenshots go to test-artifacts/portal/ (git-ignored) for people to look at.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { generate } from 'otplib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium, skipBrowser } from '../helpers/chromium.js';
 import { registerAdminPortal } from '../../src/protocols/http/static.js';
 import { runCli } from '../helpers/cli.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.WARDPOST_REQUIRE_PEERS === '1') throw new Error(`${CHROMIUM} is missing (apt-get install chromium) and WARDPOST_REQUIRE_PEERS=1`);
-const skipBrowser = haveChromium ? false : `${CHROMIUM} is missing: apt-get install chromium`;
 
 const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts/portal');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'wardpost-portal-'));
@@ -57,7 +55,7 @@ before(async () => {
   }
   srv = await startServe({ ...env });
   if (haveChromium) {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
   }
 });
 
@@ -120,7 +118,7 @@ describe('portal in Chromium', { skip: skipBrowser }, () => {
   const problems: string[] = [];
 
   it('a first-time local administrator signs in and enrols two-step sign-in', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
@@ -227,12 +225,53 @@ describe('portal in Chromium', { skip: skipBrowser }, () => {
     await shot(page, '06-account-quota-restored');
   });
 
+  it('imports accounts from a CSV with a progress bar, a summary and a downloadable report', async () => {
+    const csv = path.join(dataDir, 'new-starters.csv');
+    writeFileSync(
+      csv,
+      ['address,name,org,role,quota,job_title', 'new.nurse@wardpost.test,Nina Nurse,site-a1,user,2G,Staff nurse', 'new.porter@wardpost.test,Pat Porter,trust-a,user,,Porter', 'bad-address,Bad Row,trust-a,,,', 'new.other@wardpost.test,Oscar Other,trust-b,,,'].join('\n'),
+    );
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: 'Import accounts' }).waitFor();
+    await page.getByLabel('CSV file').setInputFiles(csv);
+    await page.getByText('new-starters.csv: 4 rows').waitFor();
+    await page.getByRole('button', { name: 'Import accounts' }).click();
+    await page.getByTestId('import-summary').getByText('2 of 4 rows created.').waitFor();
+    assert.equal(await page.getByTestId('import-progress').getAttribute('value'), '4');
+    const failures = await page.getByTestId('import-failures').locator('tbody tr').allInnerTexts();
+    assert.equal(failures.length, 2);
+    assert.match(failures[1]!, /new\.other@wardpost\.test.*organisation you do not administer/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download report (CSV)' }).click()]);
+    const report = readFileSync((await download.path())!, 'utf8');
+    assert.match(report, /^line,address,result,reason,one-time password/);
+    assert.match(report, /"new\.nurse@wardpost\.test",created,"","\S{20,}"/);
+    await shot(page, '07-import-summary');
+    const shown = JSON.parse(await cli(['user', 'show', 'new.nurse@wardpost.test', '--json'])) as { mustChangePassword: boolean; org: { slug: string } };
+    assert.equal(shown.org.slug, 'site-a1');
+    assert.equal(shown.mustChangePassword, true);
+  });
+
+  it('changes its own password on the password screen', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Your password' }).click();
+    await page.getByRole('heading', { name: 'Your password' }).waitFor();
+    await page.getByLabel('Current password').fill(PW);
+    await page.getByLabel('New password', { exact: true }).fill('short');
+    await page.getByLabel('New password again').fill('short');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').getByText(/too weak/).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill('Lantern-Orchard-Quiet-2027');
+    await page.getByLabel('New password again').fill('Lantern-Orchard-Quiet-2027');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password is changed').waitFor();
+    await shot(page, '08-password-changed');
+  });
+
   it('is refused another organisation’s account, in plain words', async () => {
     await page.goto(`${srv.httpUrl}/admin/accounts/user.b%40wardpost.test`);
     await page.getByRole('heading', { name: 'Account not available' }).waitFor();
     await page.getByRole('alert').getByText('No account has the address user.b@wardpost.test').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Reset password' }).count(), 0);
-    await shot(page, '07-refused-other-organisation');
+    await shot(page, '09-refused-other-organisation');
   });
 
   it('lists organisations and filters the audit log by organisation', async () => {
@@ -249,7 +288,7 @@ describe('portal in Chromium', { skip: skipBrowser }, () => {
     const rows = await table.locator('tbody tr').allInnerTexts();
     assert.ok(rows.some((r) => /user\.a@wardpost\.test/.test(r) && /reset/i.test(r)), rows.join('\n'));
     assert.ok(rows.every((r) => !/user\.b@wardpost\.test/.test(r)));
-    await shot(page, '08-audit-log');
+    await shot(page, '10-audit-log');
   });
 
   it('signs out, and ran without script errors or blocked resources', async () => {

@@ -9,13 +9,14 @@ import { WardpostError, conflict, invalid, notFound } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { accountRecord, syncAccountEntry } from '../directory/records.js';
 import { createDefaultMailboxes } from '../mail/default-mailboxes.js';
-import type { AccountRow, Repos, Store } from '../../store/types.js';
+import type { AccountPatch, AccountRow, Repos, Store } from '../../store/types.js';
 import { checkPasswordPolicy, hashPassword, oneTimePassword, verifyPassword } from './password.js';
 import { AuthCache } from './auth-cache.js';
 import { hashSecret, looksLike } from '../auth/credentials.js';
 import { accountKey, assertNotLocked, clearAccount, ipKey, recordFailure } from '../auth/lockout.js';
 import { isEnabled as isMfaEnabled } from '../auth/mfa.js';
 import { DEFAULT_QUOTA_BYTES, parseSize } from './quota.js';
+import { describeAccounts } from './describe.js';
 
 export const ROLES = ['user', 'org-admin', 'helpdesk', 'national-admin'] as const;
 
@@ -45,6 +46,9 @@ export interface Account {
   status: string;
   mustChangePassword: boolean;
   createdAt: string;
+  /** While deleted (status 'deleted'): when, and when the mail is purged. */
+  deletedAt: string | null;
+  purgeAfter: string | null;
 }
 
 export interface CreateAccountInput {
@@ -160,15 +164,47 @@ export class AccountService {
 
   async setStatus(address: string, status: 'active' | 'suspended', actor: Actor): Promise<Account> {
     const acct = await this.require(address);
+    if (acct.status === 'deleted') throw conflict(`${acct.address} is deleted: restore it first (it can be restored until ${new Date(Number(acct.purge_after)).toISOString()})`);
     if (acct.status !== status) {
       await this.store.transaction(async (tx) => {
         await tx.accounts.update(acct.id, { status });
         const updated = await tx.accounts.byId(acct.id);
         if (updated) await syncAccountEntry(tx.directory, updated);
+        if (status === 'suspended') await tx.auth.deleteSessionsOf(acct.id);
         await audit(tx, actor, { action: status === 'suspended' ? 'account.suspend' : 'account.restore', target: acct.address, orgId: acct.org_id });
       });
       await this.bus.publish({ type: 'account.updated', accountId: acct.id, orgId: acct.org_id, fields: ['status'] });
+      await this.bus.publish({ type: status === 'suspended' ? 'account.suspended' : 'account.restored', accountId: acct.id, orgId: acct.org_id, address: acct.address });
     }
+    return this.show(acct.address);
+  }
+
+  /**
+   * Changes what an administrator may change of a person: name, job title, mobile, role. Only
+   * fields given change; the directory entry follows in the same transaction.
+   */
+  async update(address: string, patch: { name?: string; jobTitle?: string | null; mobile?: string | null; role?: string }, actor: Actor): Promise<Account> {
+    const acct = await this.require(address);
+    const set: AccountPatch = {};
+    if (patch.name !== undefined) {
+      const { given, family } = acct.kind === 'shared' ? sharedName(patch.name) : splitName(patch.name);
+      Object.assign(set, { displayName: acct.kind === 'shared' ? patch.name.trim() : `${given} ${family}`, givenName: given, familyName: family });
+    }
+    if (patch.jobTitle !== undefined) set.jobTitle = patch.jobTitle?.trim() || null;
+    if (patch.mobile !== undefined) set.mobile = patch.mobile ? normaliseMobile(patch.mobile) : null;
+    if (patch.role !== undefined) {
+      if (!(ROLES as readonly string[]).includes(patch.role)) throw invalid(`unknown role "${patch.role}" (one of: ${ROLES.join(', ')})`, { field: 'role' });
+      set.role = patch.role;
+    }
+    const fields = Object.keys(set);
+    if (!fields.length) return this.describe(acct);
+    await this.store.transaction(async (tx) => {
+      await tx.accounts.update(acct.id, set);
+      const updated = await tx.accounts.byId(acct.id);
+      if (updated) await syncAccountEntry(tx.directory, updated);
+      await audit(tx, actor, { action: 'account.update', target: acct.address, orgId: acct.org_id, detail: { ...set } });
+    });
+    await this.bus.publish({ type: 'account.updated', accountId: acct.id, orgId: acct.org_id, fields });
     return this.show(acct.address);
   }
 
@@ -183,6 +219,7 @@ export class AccountService {
       await clearAccount(tx.auth, acct.id);
       await audit(tx, actor, { action: 'account.password.reset', target: acct.address, orgId: acct.org_id });
     });
+    await this.bus.publish({ type: 'account.password_reset', accountId: acct.id, orgId: acct.org_id, address: acct.address });
     return otp;
   }
 
@@ -194,6 +231,7 @@ export class AccountService {
       await tx.accounts.update(acct.id, { quotaBytes });
       await audit(tx, actor, { action: 'account.quota', target: acct.address, orgId: acct.org_id, detail: { from: Number(acct.quota_bytes), to: quotaBytes } });
     });
+    await this.bus.publish({ type: 'account.updated', accountId: acct.id, orgId: acct.org_id, fields: ['quota'] });
     return this.show(acct.address);
   }
 
@@ -239,15 +277,21 @@ export class AccountService {
     return this.describe(await this.require(address));
   }
 
-  async list(filter: { orgSlug?: string } = {}): Promise<Account[]> {
+  /**
+   * Accounts of one organisation (by slug) and/or of a set of organisations (an administrator's
+   * scope; null = all). Three queries whatever the count: accounts, organisations, aliases.
+   */
+  async list(filter: { orgSlug?: string; orgIds?: ReadonlySet<number> | null; kind?: string } = {}): Promise<Account[]> {
     let orgId: number | undefined;
     if (filter.orgSlug) {
       const org = await this.store.orgs.bySlug(filter.orgSlug.toLowerCase());
       if (!org) throw notFound(`organisation "${filter.orgSlug}" does not exist (see: wardpost org list)`);
       orgId = org.id;
     }
-    const rows = await this.store.accounts.list(orgId === undefined ? {} : { orgId });
-    return Promise.all(rows.map((r) => this.describe(r)));
+    let rows = await this.store.accounts.list({ ...(orgId === undefined ? {} : { orgId }), ...(filter.orgIds ? { orgIds: [...filter.orgIds] } : {}) });
+    rows = rows.filter((r) => r.status !== 'purged' && (!filter.kind || r.kind === filter.kind));
+    const orgs = new Map((await this.store.orgs.list()).map((o) => [Number(o.id), o]));
+    return describeAccounts(this.store, rows, orgs);
   }
 
   /**
@@ -281,6 +325,8 @@ export class AccountService {
       await recordFailure(auth, acct?.id ?? null, ctx.ip ?? null);
       throw new WardpostError('unauthenticated', 'invalid address or password');
     }
+    // A deleted (or purged) account answers like one that does not exist.
+    if (acct.status === 'deleted' || acct.status === 'purged') throw new WardpostError('unauthenticated', 'invalid address or password');
     if (acct.status !== 'active') throw new WardpostError('account_suspended', 'this account is suspended; contact your organisation\'s administrator');
     // With two-step sign-in on, mail and calendar clients (which cannot ask for a code) must use
     // an app password; the account password alone opens only the web sign-in, which asks for the code.
@@ -291,7 +337,8 @@ export class AccountService {
     return this.describe(acct);
   }
 
-  private async require(address: string): Promise<AccountRow> {
+  /** The row behind an address (or alias); not_found when nobody has it. */
+  async require(address: string): Promise<AccountRow> {
     const acct = await this.store.accounts.resolve(parseAddress(address).address);
     if (!acct) throw notFound(`no account has the address ${address}`);
     return acct;
@@ -301,26 +348,8 @@ export class AccountService {
     if (await tx.accounts.resolve(address)) throw conflict(`the address ${address} is already in use`);
   }
 
-  private async describe(row: AccountRow): Promise<Account> {
-    const org = await this.store.orgs.byId(row.org_id);
-    return {
-      id: row.id,
-      kind: row.kind,
-      address: row.address,
-      aliases: await this.store.accounts.aliases(row.id),
-      displayName: row.display_name,
-      givenName: row.given_name,
-      familyName: row.family_name,
-      jobTitle: row.job_title,
-      mobile: row.mobile,
-      role: row.role,
-      org: { id: row.org_id, slug: org?.slug ?? '', name: org?.name ?? '' },
-      quotaBytes: Number(row.quota_bytes),
-      usedBytes: Number(row.used_bytes),
-      status: row.status,
-      mustChangePassword: row.must_change_password === 1,
-      createdAt: new Date(Number(row.created_at)).toISOString(),
-    };
+  async describe(row: AccountRow): Promise<Account> {
+    return (await describeAccounts(this.store, [row]))[0]!;
   }
 }
 

@@ -49,11 +49,51 @@ export class AdminPolicy {
     if (role === 'helpdesk' && action === 'write') throw new WardpostError('forbidden', 'helpdesk accounts can read and reset passwords only');
   }
 
+  /** Throws forbidden unless `p` may change things at all (helpdesk may not). */
+  assertWriter(p: Principal): void {
+    this.assertAdmin(p);
+    if (p.account.role === 'helpdesk') throw new WardpostError('forbidden', 'helpdesk accounts can read and reset passwords only');
+  }
+
   /** Admin actions need a session whose two-step code was given (tokens carry their own scopes). */
   assertStrongSession(p: Principal): void {
     if (p.account.role !== 'user' && !p.mfaOk) {
       throw new WardpostError('forbidden', 'administrators must turn on two-step sign-in and sign in with a code before administering', { mfaRequired: true });
     }
+  }
+
+  /**
+   * May `p` send SMS charged to organisation `orgId`? Every member of staff for their own
+   * organisation; org-admins and national administrators within their scope (helpdesk: own only).
+   */
+  assertSmsSender(p: Principal, orgId: number): void {
+    if (p.account.org.id === orgId) return;
+    const admin = p.account.role === 'org-admin' || p.account.role === 'national-admin';
+    if (admin && (p.scope === null || p.scope.has(orgId))) return;
+    throw new WardpostError('forbidden', 'you may send SMS only for your own organisation (or those you administer)');
+  }
+
+  /**
+   * Self-service or administration: a person may manage what is their own (delegation of their
+   * mailbox); anyone else needs `action` on the owner's organisation.
+   */
+  assertSelfOrOrg(p: Principal, owner: { id: number; org: { id: number } }, action: AdminAction): void {
+    if (p.account.id === owner.id) return;
+    this.assertStrongSession(p);
+    this.assertOrg(p, owner.org.id, action);
+  }
+
+  /**
+   * Throws forbidden unless `p` may change a directory entry's own details (its photo): the entry
+   * of `p`'s own account, or, for an administrator with a strong session, any entry of an
+   * organisation it may write.
+   */
+  assertMayEditEntry(p: Principal, entry: { accountId: number | null; orgId: number | null }): void {
+    if (entry.accountId !== null && entry.accountId === p.account.id) return;
+    if (entry.orgId === null) {
+      if (p.account.role !== 'national-admin') throw new WardpostError('forbidden', 'only a national administrator may change an entry outside any organisation');
+    } else this.assertOrg(p, entry.orgId, 'write');
+    this.assertStrongSession(p);
   }
 
   /** The organisations whose things `p` may list (null = all). */

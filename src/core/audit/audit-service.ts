@@ -11,12 +11,31 @@ export interface AuditItem {
   detail: Record<string, unknown>;
 }
 
+export interface AuditFilter {
+  orgIds: number[] | null;
+  limit: number;
+  since?: number;
+  until?: number;
+  /** A prefix of the action ("account." for every account action). */
+  action?: string;
+  target?: string;
+}
+
+/** The log as CSV (RFC 4180), for people who keep it elsewhere. */
+export function auditCsv(items: AuditItem[]): string {
+  const cell = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+  const lines = ['at,actor,org_id,action,target,ip,detail'];
+  for (const e of items) lines.push([e.at, cell(e.actor), e.orgId ?? '', cell(e.action), cell(e.target), cell(e.ip), cell(JSON.stringify(e.detail))].join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
 export class AuditService {
   constructor(private readonly store: Store) {}
 
   /** Newest first; `orgIds` null means every organisation (national administrators). */
-  async list(filter: { orgIds: number[] | null; limit: number }): Promise<AuditItem[]> {
-    const rows = await this.store.audit.list({ ...(filter.orgIds ? { orgIds: filter.orgIds } : {}), limit: filter.limit });
+  async list(filter: AuditFilter): Promise<AuditItem[]> {
+    const { orgIds, ...rest } = filter;
+    const rows = await this.store.audit.list({ ...(orgIds ? { orgIds } : {}), ...rest });
     return rows.map((r) => ({
       at: new Date(Number(r.at)).toISOString(),
       actor: r.actor,

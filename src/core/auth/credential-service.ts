@@ -16,7 +16,7 @@ export interface CredentialInfo {
 }
 
 /** What an API token may do: read, or read and write, the administration API. */
-export const TOKEN_SCOPES = ['admin:read', 'admin:write', 'directory:read'] as const;
+export const TOKEN_SCOPES = ['admin:read', 'admin:write', 'directory:read', 'sms:send'] as const;
 
 export class CredentialService {
   constructor(private readonly store: Store) {}

@@ -12,7 +12,7 @@
  * when it is not there yet, so a national organisation list can be loaded the same way.
  */
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { csvRecords } from '../util/csv-rows.js';
 import type { Actor } from '../actor.js';
 import { parseAddress } from '../addresses.js';
 import { isWardpostError } from '../errors.js';
@@ -74,14 +74,11 @@ export class DirectoryImporter {
     };
     const every = opts.progressEvery ?? 10_000;
 
-    const parser = source.pipe(
-      parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase().replace(/[\s-]+/g, '_')), bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count: true, skip_records_with_error: true }),
-    );
-    parser.on('skip', (err: { lines?: number; message: string }) => {
+    const records = csvRecords(source, (line, reason) => {
       s.rows++;
-      reject(err.lines ?? 0, null, `unreadable CSV: ${err.message}`);
+      reject(line, null, reason);
     });
-    for await (const item of parser as AsyncIterable<{ record: Row; info: { lines: number } }>) {
+    for await (const item of records) {
       const { record, info } = item;
       const line = info.lines;
       s.rows++;

@@ -5,8 +5,10 @@
  */
 import type { EventBus } from '../events/bus.js';
 import { notFound } from '../errors.js';
-import type { DirectoryEntryRow, DirectoryIndexRow, DirectoryRecord, DirectoryUpsert, OrgRow, Store } from '../../store/types.js';
+import type { DirectoryEntryRow, DirectoryIndexRow, DirectoryPhoto, DirectoryRecord, DirectoryUpsert, OrgRow, Store } from '../../store/types.js';
+import { checkPhoto } from './photo.js';
 import { accountSourceKey, orgRecord, orgSourceKey, rowToEntry, syncAccountEntry } from './records.js';
+import { EntryCache } from './entry-cache.js';
 import { DirectorySearchIndex, type IndexedEntry } from './search-index.js';
 import type { DirectoryEntry, EntryKind, SearchQuery, SearchResult, Viewer, Visibility } from './types.js';
 
@@ -14,68 +16,12 @@ const NO_ORGS: ReadonlySet<number> = new Set();
 /** Kinds of organisation that are units of a larger one: their "organisation" is the one above. */
 const UNIT_KINDS = new Set(['site', 'department']);
 export const MAX_PAGE = 200;
-/** Rows of recently returned entries kept in memory (a page is then read without the store). */
-/** Directory rows kept in memory (most recently read); configuration is read only in src/config. */
-export const ROW_CACHE_SIZE = 50_000;
-
-/**
- * Recently read directory rows by id, least recently used dropped first. Every change to an entry
- * drops it (drop), and rows read from the store while a change happened are not kept (the read may
- * predate the change), so the cache never serves a row older than the index.
- */
-export class RowCache {
-  private readonly rows = new Map<number, DirectoryEntryRow>();
-  private epoch = 0;
-
-  constructor(private readonly capacity: number) {}
-
-  get size(): number {
-    return this.rows.size;
-  }
-
-  drop(id: number): void {
-    this.rows.delete(id);
-    this.epoch++;
-  }
-
-  /** The rows of these ids that exist, in the order asked. */
-  async read(ids: readonly number[], load: (ids: number[]) => Promise<DirectoryEntryRow[]>): Promise<DirectoryEntryRow[]> {
-    const out: (DirectoryEntryRow | undefined)[] = new Array(ids.length);
-    const missing: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const r = this.rows.get(ids[i]!);
-      if (r) {
-        // Most recently used last.
-        this.rows.delete(ids[i]!);
-        this.rows.set(ids[i]!, r);
-        out[i] = r;
-      } else missing.push(ids[i]!);
-    }
-    if (missing.length) {
-      const epoch = this.epoch;
-      const loaded = await load(missing);
-      const byId = new Map(loaded.map((r) => [Number(r.id), r]));
-      const keep = epoch === this.epoch && this.capacity > 0;
-      for (let i = 0; i < ids.length; i++) {
-        if (out[i]) continue;
-        const r = byId.get(ids[i]!);
-        out[i] = r;
-        if (r && keep) this.rows.set(ids[i]!, r);
-      }
-      if (keep) {
-        for (const id of this.rows.keys()) {
-          if (this.rows.size <= this.capacity) break;
-          this.rows.delete(id);
-        }
-      }
-    }
-    return out.filter((r): r is DirectoryEntryRow => r !== undefined);
-  }
-}
+/** Directory entries kept in memory (most recently read); configuration is read only in src/config. */
+export const ENTRY_CACHE_SIZE = 50_000;
 
 export class DirectoryService {
   private readonly index = new DirectorySearchIndex();
-  private readonly cache = new RowCache(ROW_CACHE_SIZE);
+  private readonly cache = new EntryCache(ENTRY_CACHE_SIZE);
   private orgs = new Map<number, OrgRow>();
   /** Organisations by slug and by national code (search scopes name either). */
   private orgBySlug = new Map<string, OrgRow>();
@@ -212,7 +158,7 @@ export class DirectoryService {
     }
     const viewerTenant = viewer.orgId === null ? null : this.tenantOf(viewer.orgId);
     const own = viewerTenant === null || q.ownFirst === false ? NO_ORGS : this.subtreeSet(viewerTenant);
-    const { total, ids } = this.index.search({
+    const { total, ids, next } = this.index.search({
       text: q.text ?? '',
       ...(scope ? { orgs: scope } : {}),
       mayViewOrg: (orgId) => !!viewer.national || (orgId !== null && viewerTenant !== null && this.tenantOf(orgId) === viewerTenant),
@@ -223,11 +169,13 @@ export class DirectoryService {
       ...(q.site ? { site: q.site } : {}),
       ...(q.nameStarts ? { nameStarts: q.nameStarts } : {}),
       ...(q.exactTotal === false ? { exactTotal: false } : {}),
+      ...(q.typos === false ? { typos: false } : {}),
+      ...(q.ranked === false ? { ranked: false, from: q.from ?? 0 } : {}),
       offset,
       limit,
     });
-    const entries = (await this.rows(ids)).map((r) => this.toEntry(r));
-    return { total, entries, tookMs: performance.now() - started };
+    const entries = await this.entries(ids);
+    return { total, entries, ...(next !== undefined ? { next } : {}), tookMs: performance.now() - started };
   }
 
   /**
@@ -261,9 +209,31 @@ export class DirectoryService {
 
   /** One entry, if the viewer may see it (hidden entries are never shown). */
   async get(viewer: Viewer, id: number): Promise<DirectoryEntry> {
-    const [row] = await this.rows([id]);
-    if (!row || !this.visibleTo(viewer, row)) throw notFound(`no directory entry ${id}`);
+    const [entry] = await this.entries([id]);
+    if (!entry || !this.visibleTo(viewer, entry)) throw notFound(`no directory entry ${id}`);
+    return entry;
+  }
+
+  /**
+   * Sets (data) or removes (null) an entry's photo, JPEG or PNG (see photo.ts). The caller has
+   * been authorised (AdminPolicy.assertMayEditEntry). Returns the entry as it is now.
+   */
+  async setPhoto(id: number, data: Buffer | null): Promise<DirectoryEntry> {
+    const photo = data ? { ...checkPhoto(data), data } : null;
+    const row = await this.store.transaction((tx) => tx.directory.setPhoto(id, photo));
+    if (!row) throw notFound(`no directory entry ${id}`);
+    this.ownWrites.set(id, Number(row.updated_at));
+    this.cache.drop(id);
+    await this.bus.publish({ type: 'directory.changed', ids: [id], origin: this.nodeId });
     return this.toEntry(row);
+  }
+
+  /** An entry's photo, if the viewer may see the entry and it has one. */
+  async photo(viewer: Viewer, id: number): Promise<DirectoryPhoto & { etag: string }> {
+    const entry = await this.get(viewer, id);
+    const photo = entry.photo === null ? undefined : await this.store.directory.photo(id);
+    if (!photo) throw notFound(`directory entry ${id} has no photo`);
+    return { ...photo, etag: entry.photo! };
   }
 
   /** The organisation tree, for browsing; every node can scope a search. */
@@ -278,12 +248,12 @@ export class DirectoryService {
     await this.upsert([...this.orgs.values()].map(orgRecord));
   }
 
-  private visibleTo(viewer: Viewer, r: DirectoryEntryRow): boolean {
-    const v = r.visibility as Visibility;
+  private visibleTo(viewer: Viewer, e: DirectoryEntry): boolean {
+    const v = e.visibility;
     if (v === 'hidden') return false;
     if (v === 'national' || viewer.national) return true;
-    if (viewer.orgId === null || r.org_id === null) return false;
-    return this.tenantOf(viewer.orgId) === this.tenantOf(Number(r.org_id));
+    if (viewer.orgId === null || e.org === null) return false;
+    return this.tenantOf(viewer.orgId) === this.tenantOf(e.org.id);
   }
 
   /** The organisation an entry "belongs to" for visibility: the nearest non-unit at or above it. */
@@ -322,6 +292,8 @@ export class DirectoryService {
 
   private async refreshOrgs(): Promise<void> {
     const rows = await this.store.orgs.list();
+    // Entries carry their organisation's slug and name: cached ones go when any of those changed.
+    if (rows.length !== this.orgs.size || rows.some((o) => { const was = this.orgs.get(o.id); return !was || was.slug !== o.slug || was.name !== o.name; })) this.cache.clear();
     this.orgs = new Map(rows.map((o) => [o.id, o]));
     this.orgBySlug = new Map(rows.map((o) => [o.slug, o]));
     this.orgByCode = new Map();
@@ -336,9 +308,9 @@ export class DirectoryService {
     }
   }
 
-  /** Rows by id, in the order asked, through the row cache. */
-  private rows(ids: readonly number[]): Promise<DirectoryEntryRow[]> {
-    return this.cache.read(ids, (missing) => this.store.directory.byIds(missing));
+  /** Entries by id, in the order asked, through the entry cache (shared objects: never mutated). */
+  private entries(ids: readonly number[]): Promise<DirectoryEntry[]> {
+    return this.cache.read(ids, async (missing) => (await this.store.directory.byIds(missing)).map((r) => this.toEntry(r)));
   }
 
   /** Brings the index (and the row cache) up to date with one row. */

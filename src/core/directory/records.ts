@@ -95,6 +95,7 @@ export function rowToEntry(r: DirectoryEntryRow, org: { id: number; slug: string
     registration: r.registration,
     nationalCode: r.national_code,
     visibility: r.visibility as Visibility,
+    photo: r.photo_etag ?? null,
   };
 }
 

@@ -54,8 +54,24 @@ export interface IndexQuery {
    * length exactly when more entries follow.
    */
   exactTotal?: boolean;
+  /** false: no typo-tolerant matches, only words that start with the query words. Default true. */
+  typos?: boolean;
+  /**
+   * false: results in the index's own stable order, not ranked: a page is then found without
+   * looking at every match, and `next` (pass it back as `from`) continues where it stopped.
+   */
+  ranked?: boolean;
+  /** With ranked: false, where to continue (a previous result's `next`); offset then counts from there. */
+  from?: number;
   offset: number;
   limit: number;
+}
+
+export interface IndexResult {
+  total: number;
+  ids: number[];
+  /** With ranked: false, where the next page starts (see IndexQuery.from); undefined when nothing follows. */
+  next?: number;
 }
 
 export interface NameStarts {
@@ -126,8 +142,8 @@ export class DirectorySearchIndex {
   private readonly namePostings = new Map<string, number[]>();
   private readonly otherPostings = new Map<string, number[]>();
   private readonly known = new Set<string>();
-  /** Index words by first character, for prefix expansion. */
-  private readonly byFirst = new Map<string, string[]>();
+  /** Every index word in code-unit order, for prefix expansion by binary search (null: to be sorted). */
+  private sortedWords: string[] | null = null;
   /** One-deletion variants of words of 4+ characters -> the words. */
   private readonly deletionMap = new Map<string, string[]>();
   private hitBuf = new Int32Array(1024);
@@ -377,10 +393,7 @@ export class DirectorySearchIndex {
 
   private learnWord(word: string): void {
     this.known.add(word);
-    const first = word[0]!;
-    const bucket = this.byFirst.get(first) ?? [];
-    bucket.push(word);
-    this.byFirst.set(first, bucket);
+    this.sortedWords = null;
     if (word.length >= 4) {
       for (const d of deletions(word)) {
         const l = this.deletionMap.get(d) ?? [];
@@ -391,12 +404,18 @@ export class DirectorySearchIndex {
   }
 
   /** The index words a query word matches, with the weight class of each. */
-  private expand(q: string): { word: string; typo: boolean; exact: boolean }[] {
+  private expand(q: string, typos = true): { word: string; typo: boolean; exact: boolean }[] {
     const out = new Map<string, { word: string; typo: boolean; exact: boolean }>();
-    for (const w of this.byFirst.get(q[0]!) ?? []) {
-      if (w.startsWith(q)) out.set(w, { word: w, typo: false, exact: w === q });
+    const sorted = (this.sortedWords ??= [...this.known].sort());
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < q) lo = mid + 1;
+      else hi = mid;
     }
-    if (q.length >= 4) {
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(q); i++) out.set(sorted[i]!, { word: sorted[i]!, typo: false, exact: sorted[i] === q });
+    if (typos && q.length >= 4) {
       const variants = [q, ...deletions(q)];
       for (const v of variants) {
         // v is the query with one deletion (or none): index words equal to it, or whose deletions equal it.
@@ -420,12 +439,21 @@ export class DirectorySearchIndex {
   }
 
   /** Entry ids of one page of results, best first, and how many matched in all. */
-  search(q: IndexQuery): { total: number; ids: number[] } {
+  search(q: IndexQuery): IndexResult {
     const words = queryTokens(q.text);
     if (words.length === 1 && words[0]!.length <= this.shortPrefix) {
       const list = this.shortList(words[0]!);
+      if (q.ranked === false) {
+        // Within a small scope, its members are fewer than the list: continue by result count.
+        const from = Math.max(0, q.from ?? 0);
+        const scoped = this.searchScopedShort(words[0]!, list.length, { ...q, offset: from + q.offset });
+        if (!scoped) return this.searchUnranked(list, list.length, q);
+        const end = from + q.offset + scoped.ids.length;
+        return end < scoped.total ? { ...scoped, next: end } : scoped;
+      }
       return this.searchScopedShort(words[0]!, list.length, q) ?? this.searchShort(list, q);
     }
+    if (q.ranked === false && !words.length) return this.searchUnranked(null, this.ids.length, q);
     let n: number;
     if (!words.length) {
       // No words: every entry is a candidate (a browse of an organisation, or filters only).
@@ -438,8 +466,9 @@ export class DirectorySearchIndex {
         this.hitBuf[n++] = s;
       }
     } else {
-      n = this.intersect(words);
+      n = this.intersect(words, q.typos !== false);
     }
+    if (q.ranked === false) return this.searchUnranked(this.hitBuf, n, q);
     const candidates = this.hitBuf;
     if (this.keepBuf.length < n) {
       let size = this.keepBuf.length;
@@ -513,6 +542,29 @@ export class DirectorySearchIndex {
 
   private unmarkOrgs(q: IndexQuery): void {
     this.markOrgs(q, false);
+  }
+
+  /**
+   * A page of candidates in their stable order (see IndexQuery.ranked): the first `n` slots of
+   * `slots` (null: every slot, in slot order) from position q.from, skipping q.offset admitted
+   * ones; stops as soon as the page is full and one more admitted slot shows that more follow.
+   */
+  private searchUnranked(slots: Int32Array | null, n: number, q: IndexQuery): IndexResult {
+    const ids: number[] = [];
+    const k = q.offset + q.limit;
+    let found = 0;
+    const admit = this.admitter(q);
+    try {
+      for (let i = Math.max(0, q.from ?? 0); i < n; i++) {
+        const s = slots ? slots[i]! : i;
+        if (admit(s) < 0) continue;
+        if (found === k) return { total: found + 1, ids, next: i };
+        if (found++ >= q.offset) ids.push(this.ids[s]!);
+      }
+    } finally {
+      this.unmarkOrgs(q);
+    }
+    return { total: found, ids };
   }
 
   /** The first page of a short prefix's list, when no exact total is needed (see exactTotal). */
@@ -616,7 +668,7 @@ export class DirectorySearchIndex {
    * quality is left in this.score. Only the last word's pass collects slots: earlier words just
    * stamp them, so a query allocates nothing in proportion to its matches.
    */
-  private intersect(words: string[]): number {
+  private intersect(words: string[], typos = true): number {
     this.ensureScratch();
     if (this.generation > 2 ** 30) {
       this.stamp.fill(0);
@@ -630,7 +682,7 @@ export class DirectorySearchIndex {
       const mark = base + i;
       const collect = i === words.length - 1;
       let matched = 0;
-      for (const m of this.expand(words[i]!)) {
+      for (const m of this.expand(words[i]!, typos)) {
         const name = this.namePostings.get(m.word);
         const other = this.otherPostings.get(m.word);
         const nameWeight = m.typo ? W_TYPO : m.exact ? W_NAME_EXACT : W_NAME_PREFIX;

@@ -30,6 +30,8 @@ export interface DirectoryEntry {
   registration: string | null;
   nationalCode: string | null;
   visibility: Visibility;
+  /** Version tag of the entry's photo, null when it has none (the image is read apart: DirectoryService.photo). */
+  photo: string | null;
 }
 
 /** Who is searching: visibility and "own organisation first" depend on it. */
@@ -63,6 +65,14 @@ export interface SearchQuery {
    * Default true.
    */
   exactTotal?: boolean;
+  /** false: only words that start with the query words, no typo-tolerant matches (LDAP's exact filters). */
+  typos?: boolean;
+  /**
+   * false: results in a stable order, unranked, for doors that do not rank (LDAP): a page costs
+   * only what it takes to fill it, and the result's `next`, passed back as `from`, continues.
+   */
+  ranked?: boolean;
+  from?: number;
   limit?: number;
   offset?: number;
 }
@@ -70,6 +80,8 @@ export interface SearchQuery {
 export interface SearchResult {
   total: number;
   entries: DirectoryEntry[];
+  /** With ranked: false, where the next page starts (pass as `from`); undefined when nothing follows. */
+  next?: number;
   /** How long the index took, for the benchmark and the metrics. */
   tookMs: number;
 }

@@ -13,9 +13,21 @@ export type DomainEvent =
   | { type: 'mailbox.changed'; accountId: number; mailboxId: number; change: 'created' | 'renamed' | 'deleted' }
   | { type: 'account.created'; accountId: number; orgId: number; address: string }
   | { type: 'account.updated'; accountId: number; orgId: number; fields: string[] }
+  /** Lifecycle events (webhooks deliver them under the same names). */
+  | { type: 'account.suspended' | 'account.restored' | 'account.password_reset'; accountId: number; orgId: number; address: string }
+  /** Soft deletion: mail is kept until `purgeAfter` (ms), when the sweeper purges the account. */
+  | { type: 'account.deleted'; accountId: number; orgId: number; address: string; purgeAfter: number }
+  | { type: 'account.purged'; accountId: number; orgId: number; address: string }
   | { type: 'org.created'; orgId: number; slug: string }
   /** Directory entries written or removed (ids); every node's search index re-reads them. */
-  | { type: 'directory.changed'; ids: number[]; origin?: string };
+  | { type: 'directory.changed'; ids: number[]; origin?: string }
+  /**
+   * A calendar object was written or removed (any door, or scheduling). `appointment` says it
+   * carries (or carried) a patient mobile number, so SMS reminders know to re-read it.
+   */
+  | { type: 'calendar.event.changed'; accountId: number; calendarId: number; objectName: string; uid: string | null; change: 'created' | 'updated' | 'deleted'; appointment: boolean }
+  /** An SMS changed status (queued, sent, delivered, failed, expired, cancelled). */
+  | { type: 'sms.status'; smsId: number; orgId: number; status: string };
 
 export type EventType = DomainEvent['type'];
 export type Handler<T extends EventType> = (event: Extract<DomainEvent, { type: T }>) => void;

@@ -4,6 +4,7 @@
  * core/sharing). Names use "/" as the hierarchy separator; how a door shows other people's folders
  * (IMAP namespaces, JMAP accounts) is the door's business.
  */
+import { releaseMailbox } from './release-mailbox.js';
 import type { Actor } from '../actor.js';
 import { WardpostError, conflict, invalid, notFound } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
@@ -85,19 +86,33 @@ export class MailboxService {
     return row;
   }
 
+  /**
+   * RFC 3501 section 2.3.2: claims for one session the messages below `nextUid` that no session has
+   * seen as \Recent; returns the first UID claimed. Read-only sessions look (`recent_uid`) but never claim.
+   */
+  claimRecent(mailboxId: number, nextUid: number): Promise<number> {
+    return this.store.mailState.claimRecent(mailboxId, nextUid);
+  }
+
   /** Creates one of the account's own folders (RFC 9051 6.3.4, RFC 6154 CREATE-SPECIAL-USE). */
   async create(accountId: number, name: string, specialUse: string | null = null): Promise<MailboxRow> {
     checkMailboxName(name);
     if (name.toUpperCase() === 'INBOX') throw conflict('INBOX already exists');
     if (await this.store.mailboxes.byName(accountId, name)) throw conflict(`a folder named "${name}" already exists`);
-    // Missing parents are created too (RFC 9051 6.3.4: "a/b" makes "a" if needed).
+    // Missing parents are created too (RFC 9051 6.3.4: "a/b" makes "a" if needed). Each creation
+    // goes into the account's folder log (JMAP Mailbox/changes) in the same transaction.
     const parts = name.split(HIERARCHY_SEPARATOR);
-    for (let i = 1; i < parts.length; i++) {
-      const parent = parts.slice(0, i).join(HIERARCHY_SEPARATOR);
-      if (parent.toUpperCase() === 'INBOX' || (await this.store.mailboxes.byName(accountId, parent))) continue;
-      await this.store.mailboxes.create({ accountId, name: parent, specialUse: null, uidvalidity: newUidValidity(), subscribed: true });
-    }
-    const row = await this.store.mailboxes.create({ accountId, name, specialUse, uidvalidity: newUidValidity(), subscribed: true });
+    const row = await this.store.transaction(async (tx) => {
+      for (let i = 1; i < parts.length; i++) {
+        const parent = parts.slice(0, i).join(HIERARCHY_SEPARATOR);
+        if (parent.toUpperCase() === 'INBOX' || (await tx.mailboxes.byName(accountId, parent))) continue;
+        const p = await tx.mailboxes.create({ accountId, name: parent, specialUse: null, uidvalidity: newUidValidity(), subscribed: true });
+        await tx.jmap.logMailbox(accountId, p.id, 'created');
+      }
+      const created = await tx.mailboxes.create({ accountId, name, specialUse, uidvalidity: newUidValidity(), subscribed: true });
+      await tx.jmap.logMailbox(accountId, created.id, 'created');
+      return created;
+    });
     await this.bus.publish({ type: 'mailbox.changed', accountId, mailboxId: row.id, change: 'created' });
     return row;
   }
@@ -110,18 +125,7 @@ export class MailboxService {
     if (!view.rights.includes('x')) throw forbidden('you may not delete this folder');
     if (view.mailbox.name === 'INBOX') throw invalid('INBOX cannot be deleted');
     const id = view.mailbox.id;
-    await this.store.transaction(async (tx) => {
-      const rows = await tx.messages.list(id);
-      const byHash = new Map<string, number>();
-      let bytes = 0;
-      for (const r of rows) {
-        byHash.set(r.blob_hash, (byHash.get(r.blob_hash) ?? 0) + 1);
-        bytes += Number(r.size);
-      }
-      for (const [hash, n] of byHash) await tx.blobRefs.removeRefs(hash, n);
-      if (bytes) await tx.mailState.releaseQuota(view.owner.id, bytes);
-      await tx.mailState.deleteMailbox(id);
-    });
+    await this.store.transaction((tx) => releaseMailbox(tx, id, view.owner.id));
     await this.bus.publish({ type: 'mailbox.changed', accountId: view.owner.id, mailboxId: id, change: 'deleted' });
     void accountId;
   }
@@ -138,12 +142,16 @@ export class MailboxService {
     if (newName.startsWith(old + HIERARCHY_SEPARATOR)) throw invalid('a folder cannot be moved inside itself');
     await this.store.transaction(async (tx) => {
       await tx.mailState.renameMailbox(view.mailbox.id, newName);
+      await tx.jmap.logMailbox(accountId, view.mailbox.id, 'renamed');
       if (old === 'INBOX') {
-        await tx.mailboxes.create({ accountId, name: 'INBOX', specialUse: null, uidvalidity: newUidValidity(), subscribed: true });
+        const inbox = await tx.mailboxes.create({ accountId, name: 'INBOX', specialUse: null, uidvalidity: newUidValidity(), subscribed: true });
+        await tx.jmap.logMailbox(accountId, inbox.id, 'created');
         return;
       }
       for (const child of await tx.mailboxes.list(accountId)) {
-        if (child.name.startsWith(old + HIERARCHY_SEPARATOR)) await tx.mailState.renameMailbox(child.id, newName + child.name.slice(old.length));
+        if (!child.name.startsWith(old + HIERARCHY_SEPARATOR)) continue;
+        await tx.mailState.renameMailbox(child.id, newName + child.name.slice(old.length));
+        await tx.jmap.logMailbox(accountId, child.id, 'renamed');
       }
     });
     await this.bus.publish({ type: 'mailbox.changed', accountId, mailboxId: view.mailbox.id, change: 'renamed' });
@@ -151,8 +159,11 @@ export class MailboxService {
 
   /** Subscribes to a folder (own, or shared with this account). */
   async subscribe(accountId: number, view: MailboxView, on: boolean): Promise<void> {
-    if (view.own) await this.store.mailState.setSubscribed(view.mailbox.id, on);
-    else await this.store.mailState.setSharedSubscription(accountId, view.mailbox.id, on);
+    await this.store.transaction(async (tx) => {
+      if (view.own) await tx.mailState.setSubscribed(view.mailbox.id, on);
+      else await tx.mailState.setSharedSubscription(accountId, view.mailbox.id, on);
+      await tx.jmap.logMailbox(view.owner.id, view.mailbox.id, 'subscribed');
+    });
   }
 
   /** Shared folders this account subscribed to (mailbox ids). */

@@ -71,7 +71,12 @@ export class MessageService {
     private readonly bus: EventBus,
     private readonly delivery: DeliveryService,
   ) {
-    this.textIndex = new TextIndex(store);
+    this.textIndex = new TextIndex(store, bus);
+  }
+
+  /** Stops background work (text indexing) before the store closes. */
+  close(): Promise<void> {
+    return this.textIndex.close();
   }
 
   /** UIDs of a folder, ascending. */
@@ -236,7 +241,7 @@ export class MessageService {
       await tx.mailState.releaseQuota(view.owner.id, bytes);
       for (const [hash, n] of byHash) await tx.blobRefs.removeRefs(hash, n);
       const m = await tx.mailState.bumpModseq(mailboxId);
-      await tx.mailState.recordExpunged(mailboxId, removedUids, m);
+      await tx.mailState.recordExpunged(mailboxId, removedUids, m, rows.map((r) => r.blob_hash));
       return { removed: removedUids, modseq: m };
     });
     if (removed.length) await this.bus.publish({ type: 'mail.expunged', accountId: view.owner.id, mailboxId, uids: removed, modseq, origin });
@@ -253,12 +258,31 @@ export class MessageService {
    * deduplicated and counted against the owner's quota like any other. Needs the i right.
    */
   async append(view: MailboxView, source: Readable, opts: { flags?: string[]; internalDate?: Date }): Promise<{ uid: number; uidvalidity: number }> {
+    const res = await this.appendAll(view, [{ source, ...opts }]);
+    return { uid: res.uids[0]!, uidvalidity: res.uidvalidity };
+  }
+
+  /**
+   * Appends several messages at once (RFC 3502 MULTIAPPEND): all of them or none, with the
+   * owner's quota checked for the whole set. Flags the caller may not set are dropped.
+   */
+  async appendAll(view: MailboxView, messages: readonly { source: Readable; flags?: string[]; internalDate?: Date }[]): Promise<{ uids: number[]; uidvalidity: number }> {
     if (!view.rights.includes('i')) throw forbidden(`you may not add messages to "${view.mailbox.name}"`);
-    const flags = (opts.flags ?? []).filter((f) => canChangeFlag(view.rights, f) || view.own);
-    const receipt = await this.delivery.deliver({ source, recipients: [view.owner.address], folder: view.mailbox.name, flags, internalDate: opts.internalDate });
-    const copy = receipt.copies[0];
-    if (!copy || copy.mailboxId !== view.mailbox.id) throw new WardpostError('temporary_failure', 'the message was not filed where asked; try again');
-    return { uid: copy.uid, uidvalidity: Number(view.mailbox.uidvalidity) };
+    const receipts = await this.delivery.deliverAll(
+      messages.map((m) => ({
+        source: m.source,
+        recipients: [view.owner.address],
+        folder: view.mailbox.name,
+        flags: (m.flags ?? []).filter((f) => canChangeFlag(view.rights, f) || view.own),
+        internalDate: m.internalDate,
+      })),
+    );
+    const uids = receipts.map((r) => {
+      const copy = r.copies[0];
+      if (!copy || copy.mailboxId !== view.mailbox.id) throw new WardpostError('temporary_failure', 'the message was not filed where asked; try again');
+      return copy.uid;
+    });
+    return { uids, uidvalidity: Number(view.mailbox.uidvalidity) };
   }
 }
 

@@ -1,96 +1,106 @@
 /**
- * An in-memory word index of the stored message text, per folder, so a substring search (IMAP
- * SEARCH TEXT/BODY, JMAP text filters) looks at a vocabulary instead of scanning every body. Built
- * on first use from the stored parsed text and caught up by UID on every query (UIDs only grow, so
- * nothing is missed; expunged UIDs are filtered out by the caller). A bounded number of folders
- * is kept (least recently searched dropped). Candidates are exact for a needle that is one word
- * fragment; a needle with spaces or punctuation is verified against the stored text.
+ * Substring search over stored message text (IMAP SEARCH TEXT/BODY, RFC 9051 section 6.4.4; JMAP
+ * text filters) through the store's persistent trigram index (`store.textSearch`, migration
+ * 0012_imap_search). Nothing is rebuilt when a process starts.
+ *
+ * Delivery only queues a body (a trigger). This indexer drains the queue in small batches shortly
+ * after deliveries, off their path, and every search first drains whatever is left, so results never
+ * miss a message. Candidates the index cannot prove are checked against the stored text here, with
+ * Unicode case folding, so both engines answer the same.
  */
+import type { EventBus } from '../events/bus.js';
 import type { Store } from '../../store/types.js';
+import type { MessageIndex } from './mime/types.js';
 
-const MAX_FOLDERS = 16;
-const BATCH = 2000;
-const SPLIT = /[^\p{L}\p{N}]+/u;
+/** Bodies indexed per transaction: small, so deliveries and reads wait at most a few ms for it. */
+const BATCH = 16;
+/** Deliveries usually come in bursts: index once the burst has passed, or after this at the latest. */
+const SETTLE_MS = 100;
+const MAX_DELAY_MS = 1000;
+/** Candidates checked per read of their stored text. */
+const CHECK_CHUNK = 400;
 
-interface FolderIndex {
-  lastUid: number;
-  body: Map<string, number[]>;
-  headers: Map<string, number[]>;
-  building: Promise<void> | null;
-}
-
-function addWords(map: Map<string, number[]>, text: string, uid: number): void {
-  const seen = new Set(text.toLowerCase().split(SPLIT));
-  for (const w of seen) {
-    if (!w || w.length > 64) continue;
-    const list = map.get(w);
-    if (list) list.push(uid);
-    else map.set(w, [uid]);
+/** Header text a TEXT search looks in: subject, every address field, message ids. */
+export function headerTextOf(indexJson: string): string {
+  const idx = JSON.parse(indexJson) as Partial<MessageIndex>;
+  const parts: string[] = [idx.subject ?? '', idx.envelope?.subject ?? ''];
+  for (const list of [idx.from, idx.sender, idx.replyTo, idx.to, idx.cc, idx.bcc]) {
+    for (const a of list ?? []) parts.push(a.name ? `${a.name} <${a.address}>` : a.address);
   }
-}
-
-function matching(map: Map<string, number[]>, part: string, into: Set<number>): void {
-  for (const [w, uids] of map) if (w.includes(part)) for (const u of uids) into.add(u);
-}
-
-function intersect(a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> {
-  const out = new Set<number>();
-  for (const u of a) if (b.has(u)) out.add(u);
-  return out;
+  parts.push(idx.messageId ?? '', idx.inReplyTo ?? '', ...(idx.references ?? []), idx.envelope?.date ?? '');
+  return parts.filter(Boolean).join('\n');
 }
 
 export class TextIndex {
-  private readonly folders = new Map<number, FolderIndex>();
+  private draining: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private firstQueuedAt = 0;
+  private closed = false;
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: Store) {}
-
-  private async folder(mailboxId: number): Promise<FolderIndex> {
-    let f = this.folders.get(mailboxId);
-    if (f) {
-      this.folders.delete(mailboxId);
-      this.folders.set(mailboxId, f);
-    } else {
-      f = { lastUid: 0, body: new Map(), headers: new Map(), building: null };
-      this.folders.set(mailboxId, f);
-      if (this.folders.size > MAX_FOLDERS) this.folders.delete(this.folders.keys().next().value as number);
-    }
-    // One catch-up at a time per folder; concurrent searches wait for it.
-    while (f.building) await f.building;
-    f.building = this.catchUp(mailboxId, f).finally(() => {
-      f.building = null;
-    });
-    await f.building;
-    return f;
+  constructor(
+    private readonly store: Store,
+    bus: EventBus,
+  ) {
+    this.unsubscribe = bus.subscribe('mail.delivered', () => this.schedule());
+    // Whatever an earlier process (or the migration's backfill) left queued.
+    this.schedule();
   }
 
-  private async catchUp(mailboxId: number, f: FolderIndex): Promise<void> {
-    for (;;) {
-      const rows = await this.store.mailState.textRows(mailboxId, f.lastUid, BATCH);
-      for (const r of rows) {
-        addWords(f.body, r.body, r.uid);
-        addWords(f.headers, r.headers, r.uid);
-        f.lastUid = r.uid;
+  private schedule(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    if (!this.timer) this.firstQueuedAt = now;
+    else if (now - this.firstQueuedAt >= MAX_DELAY_MS) return;
+    else clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // A failure here is not lost: the rows stay queued and the next search drains them itself,
+      // where the error reaches the client.
+      this.drain().catch(() => undefined);
+    }, SETTLE_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Indexes everything queued; one drain at a time per process, concurrent callers share it. The
+   * background stops at close; a search (`always`) still drains, so it never answers from half an index.
+   */
+  drain(always = false): Promise<void> {
+    this.draining ??= (async () => {
+      try {
+        while ((always || !this.closed) && (await this.store.textSearch.drain(BATCH, headerTextOf)) > 0) {
+          // Let queued deliveries and reads run between batches.
+          await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        this.draining = null;
       }
-      if (rows.length < BATCH) return;
-    }
+    })();
+    return this.draining;
   }
 
-  /** UIDs whose body text (and, with `headers`, header text) contains `needle`, case-insensitively. */
+  /** UIDs of a folder whose body text (and, with `headers`, header text) contains `needle`, case-insensitively. */
   async search(mailboxId: number, needle: string, headers: boolean): Promise<number[]> {
+    await this.drain(true);
+    const found = await this.store.textSearch.candidates(mailboxId, needle, headers);
+    if (found?.exact) return found.uids;
+    const uids = found ? found.uids : await this.store.mailState.uids(mailboxId);
     const lower = needle.toLowerCase();
-    const parts = lower.split(SPLIT).filter(Boolean);
-    if (!parts.length) return this.store.mailState.searchText(mailboxId, needle, headers ? ['search_text', 'index_json'] : ['search_text']);
-    const f = await this.folder(mailboxId);
-    let result: Set<number> | null = null;
-    for (const part of parts) {
-      const hits = new Set<number>();
-      matching(f.body, part, hits);
-      if (headers) matching(f.headers, part, hits);
-      result = result === null ? hits : intersect(result, hits);
-      if (!result.size) return [];
+    const out: number[] = [];
+    for (let i = 0; i < uids.length; i += CHECK_CHUNK) {
+      for (const r of await this.store.textSearch.texts(mailboxId, uids.slice(i, i + CHECK_CHUNK))) {
+        if (r.body.toLowerCase().includes(lower) || (headers && headerTextOf(r.headers).toLowerCase().includes(lower))) out.push(r.uid);
+      }
     }
-    const candidates = [...(result ?? [])].sort((a, b) => a - b);
-    if (parts.length === 1 && parts[0] === lower) return candidates;
-    return this.store.mailState.searchText(mailboxId, needle, headers ? ['search_text', 'index_json'] : ['search_text'], candidates);
+    return out;
+  }
+
+  /** Stops background indexing (at shutdown); waits for a batch in progress. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    await this.draining?.catch(() => undefined);
   }
 }

@@ -9,6 +9,7 @@ import { orgRecord } from '../directory/records.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { OrgRow, Store } from '../../store/types.js';
+import { OrgTree } from './org-tree.js';
 
 export const ORG_KINDS = ['region', 'trust', 'site', 'department', 'practice', 'pharmacy', 'dentist', 'optician', 'council', 'organisation'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
@@ -38,11 +39,17 @@ export interface CreateOrgInput {
 }
 
 export class OrgService {
+  /** The tree in memory, for scope checks on every request (see org-tree.ts). */
+  readonly tree: OrgTree;
+
   constructor(
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly nationalDomain: string,
-  ) {}
+  ) {
+    this.tree = new OrgTree(store);
+    bus.subscribe('org.created', () => this.tree.invalidate());
+  }
 
   async create(input: CreateOrgInput, actor: Actor): Promise<Org> {
     const slug = input.slug.trim().toLowerCase();
@@ -71,6 +78,7 @@ export class OrgService {
       await audit(tx, actor, { action: 'org.create', target: slug, orgId: created.id, detail: { name, parent: input.parent ?? null, domains, kind } });
       return created;
     });
+    this.tree.invalidate();
     await this.bus.publish({ type: 'org.created', orgId: row.id, slug });
     return this.toOrg(row, domains, input.parent ?? null);
   }
@@ -101,18 +109,13 @@ export class OrgService {
   }
 
   /** The ids of an organisation and everything beneath it (for admin scope and directory search). */
-  async subtreeIds(orgId: number): Promise<number[]> {
-    const rows = await this.store.orgs.list();
-    const children = new Map<number, number[]>();
-    for (const r of rows) if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
-    const out: number[] = [];
-    const stack = [orgId];
-    while (stack.length) {
-      const id = stack.pop()!;
-      out.push(id);
-      stack.push(...(children.get(id) ?? []));
-    }
-    return out;
+  subtreeIds(orgId: number): Promise<number[]> {
+    return this.tree.subtree(orgId);
+  }
+
+  /** The organisation and every one above it, nearest first (whose webhooks hear of its accounts). */
+  ancestorIds(orgId: number): Promise<number[]> {
+    return this.tree.ancestry(orgId);
   }
 
   private async describe(row: OrgRow): Promise<Org> {

@@ -45,6 +45,8 @@ export class SharingService {
     const rights = input.rights === '' ? '' : parseRights(input.rights);
     await this.store.transaction(async (tx) => {
       await tx.sharing.setAcl(mailbox.id, grantee.id, rights);
+      // The grantee's view of the owner's folders changed (JMAP Mailbox/changes, myRights).
+      await tx.jmap.logMailbox(owner.id, mailbox.id, 'rights');
       await audit(tx, actor, {
         action: rights ? 'sharing.folder.grant' : 'sharing.folder.revoke',
         target: `${owner.address}/${mailbox.name}`,

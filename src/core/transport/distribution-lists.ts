@@ -43,4 +43,33 @@ export class DistributionLists {
     if (!list) throw notFound(`no list has the address ${listAddress}`);
     return this.store.transport.listMembers(list.address);
   }
+
+  /** A list with its organisation, or not_found. */
+  async get(listAddress: string): Promise<{ address: string; orgId: number; name: string }> {
+    const list = await this.store.transport.list(parseAddress(listAddress).address);
+    if (!list) throw notFound(`no list has the address ${listAddress}`);
+    return list;
+  }
+
+  /** Lists of some organisations (null: all) with their member counts. */
+  async all(orgIds: ReadonlySet<number> | null): Promise<{ address: string; orgId: number; name: string; members: number }[]> {
+    return this.store.transport.lists(orgIds ? [...orgIds] : null);
+  }
+
+  async removeMember(listAddress: string, member: string, actor: Actor): Promise<void> {
+    const list = await this.get(listAddress);
+    const m = parseAddress(member).address;
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.transport.removeListMember(list.address, m))) throw notFound(`${m} is not a member of ${list.address}`);
+      await audit(tx, actor, { action: 'list.member.remove', target: list.address, orgId: list.orgId, detail: { member: m } });
+    });
+  }
+
+  async remove(listAddress: string, actor: Actor): Promise<void> {
+    const list = await this.get(listAddress);
+    await this.store.transaction(async (tx) => {
+      await tx.transport.deleteList(list.address);
+      await audit(tx, actor, { action: 'list.delete', target: list.address, orgId: list.orgId });
+    });
+  }
 }

@@ -15,6 +15,7 @@ import type { DkimKeys } from './dkim-keys.js';
 import { buildDsn, statusFromReply, type FailedRecipient } from './dsn.js';
 import { parseHeaderBlock } from './headers.js';
 import type { TransportLimits } from './types.js';
+import { WorkLoop } from '../util/work-loop.js';
 
 export type TransportLog = (level: 'info' | 'warn' | 'error', detail: Record<string, unknown>, msg: string) => void;
 
@@ -73,15 +74,16 @@ export function describeQueueRow(r: OutboundQueueRow): QueueItem {
   };
 }
 
-export class OutboundQueue {
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private ticking = false;
-  private again = false;
-  private readonly inFlight = new Set<Promise<void>>();
+export class OutboundQueue extends WorkLoop {
   private readonly perDomain = new Map<string, number>();
 
-  constructor(private readonly deps: QueueDeps) {}
+  constructor(private readonly deps: QueueDeps) {
+    super();
+  }
+
+  protected scanFailed(err: unknown): void {
+    this.deps.log('error', { err: String(err) }, 'outbound queue: scan failed');
+  }
 
   /** Stores the message and its recipients durably; resolves once they are committed and synced. */
   async enqueue(input: EnqueueInput): Promise<number[]> {
@@ -122,48 +124,13 @@ export class OutboundQueue {
     return ok;
   }
 
-  start(intervalMs = 1000): void {
-    if (this.running) return;
-    this.running = true;
-    this.timer = setInterval(() => this.kick(), intervalMs);
-    this.kick();
-  }
-
-  /** Stops taking work and waits (up to `graceMs`) for attempts under way; unfinished ones are retried after their lease. */
-  async stop(graceMs = 10_000): Promise<void> {
-    this.running = false;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    const all = Promise.all([...this.inFlight]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
-  }
-
-  /** Looks for due work soon. */
-  kick(): void {
-    if (!this.running) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    this.ticking = true;
-    void this.tick()
-      .catch((err: unknown) => this.deps.log('error', { err: String(err) }, 'outbound queue: scan failed'))
-      .finally(() => {
-        this.ticking = false;
-        if (this.again) {
-          this.again = false;
-          setImmediate(() => this.kick());
-        }
-      });
-  }
-
   private active(): number {
     let n = 0;
     for (const v of this.perDomain.values()) n += v;
     return n;
   }
 
-  private async tick(): Promise<void> {
+  protected async scan(): Promise<void> {
     const { store, limits } = this.deps;
     const now = Date.now();
     const due = await store.transport.due(now, 200);
@@ -180,14 +147,11 @@ export class OutboundQueue {
       for (const r of rows) if (await store.transport.claim(r.id, r.next_attempt_at, now + limits.attemptLeaseMs)) claimed.push(r);
       if (!claimed.length) continue;
       this.perDomain.set(domain, (this.perDomain.get(domain) ?? 0) + 1);
-      const p: Promise<void> = this.attempt(claimed)
-        .catch((err: unknown) => this.deps.log('error', { err: String(err), domain }, 'outbound queue: attempt failed'))
-        .finally(() => {
-          this.perDomain.set(domain, (this.perDomain.get(domain) ?? 1) - 1);
-          this.inFlight.delete(p);
-          this.kick();
-        });
-      this.inFlight.add(p);
+      this.track(
+        this.attempt(claimed),
+        (err) => this.deps.log('error', { err: String(err), domain }, 'outbound queue: attempt failed'),
+        () => this.perDomain.set(domain, (this.perDomain.get(domain) ?? 1) - 1),
+      );
     }
   }
 

@@ -4,7 +4,7 @@
  * delivered to local mailboxes and/or stored in the outbound queue, durably, before the caller
  * may say 250.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Account } from '../accounts/account-service.js';
 import { parseAddress } from '../addresses.js';
 import { WardpostError } from '../errors.js';
@@ -13,6 +13,7 @@ import type { MailDns, OutboundSmtp } from '../../gateways/types.js';
 import type { Store } from '../../store/types.js';
 import { dmarcPolicyHook, mailauthHook } from './auth-hooks.js';
 import { DkimKeys } from './dkim-keys.js';
+import { buildDsn } from './dsn.js';
 import { DistributionLists } from './distribution-lists.js';
 import { addressesIn, parseHeaderBlock, receivedHeader } from './headers.js';
 import { MessageCheck } from './message-check.js';
@@ -34,6 +35,8 @@ export interface TransportDeps {
   log?: TransportLog;
   /** Replaces the default policy hooks (mailauth, DMARC policy) when given. */
   hooks?: PolicyHook[];
+  /** Run after the default (or given) hooks: other contexts' transport hooks, e.g. email-to-SMS. */
+  extraHooks?: PolicyHook[];
 }
 
 /** A header a submitting client adds to ask for a copy in its Sent folder. */
@@ -69,10 +72,31 @@ export class TransportService {
       limits,
       log: (level, detail, msg) => this.log(level, detail, msg),
     });
-    this.hooks = deps.hooks ?? [mailauthHook({ hostname, lookup: deps.dns.lookup }), dmarcPolicyHook()];
+    this.hooks = [...(deps.hooks ?? [mailauthHook({ hostname, lookup: deps.dns.lookup }), dmarcPolicyHook()]), ...(deps.extraHooks ?? [])];
     this.authFailures = new RateLimiter(limits.authFailuresPerIp);
     this.perAccount = new RateLimiter(limits.messagesPerAccount);
     this.perIp = new RateLimiter(limits.messagesPerIp);
+    // Messages made by server-side rules (vacation replies, redirects, rejections) leave through here.
+    services.rules.useOutbox(
+      (m) => this.sendGenerated(m),
+      (err, msg) => this.log('warn', { err }, msg),
+    );
+  }
+
+  /**
+   * Sends a message the server itself made (RFC 5230 vacation reply, RFC 5228 redirect, RFC 5429
+   * rejection): local recipients get it by delivery (their own rules apply), others by the queue.
+   */
+  async sendGenerated(m: { from: string; to: string[]; raw: Buffer }): Promise<void> {
+    const all: Recipient[] = [];
+    for (const r of m.to) all.push(...(await this.recipients.classify(r).catch(() => [] as Recipient[])));
+    const recipients = uniqueRecipients(all);
+    const local = recipients.filter((r) => r.kind === 'local').map((r) => r.address);
+    const foreign = recipients.filter((r): r is Extract<Recipient, { kind: 'foreign' }> => r.kind === 'foreign');
+    if (local.length) await this.deps.services.delivery.deliver({ source: Readable.from([m.raw]), recipients: local, rules: { envelopeFrom: m.from } });
+    if (foreign.length) {
+      await this.queue.enqueue({ source: () => Readable.from([m.raw]), sender: m.from, senderAccountId: null, recipients: foreign.map((f) => ({ address: f.address, domain: f.domain })), dkimDomain: null });
+    }
   }
 
   /** Where transport events are logged (the composition root passes its logger). */
@@ -114,8 +138,12 @@ export class TransportService {
     }
   }
 
-  /** RCPT TO: unknown local addresses are refused (550 5.1.1), foreign ones only relayed for signed-in users. */
-  async checkRecipient(session: SessionInfo, address: string, already: number): Promise<void> {
+  /**
+   * RCPT TO: unknown local addresses are refused (550 5.1.1), a full mailbox too (452 4.2.2, with
+   * the size the client declared in MAIL FROM SIZE=, RFC 1870), foreign ones only relayed for
+   * signed-in users.
+   */
+  async checkRecipient(session: SessionInfo, address: string, already: number, declaredSize = 0): Promise<void> {
     if (already >= this.deps.limits.maxRecipients) {
       throw new WardpostError('rate_limited', `too many recipients: at most ${this.deps.limits.maxRecipients} per message`, { recipients: true });
     }
@@ -126,6 +154,10 @@ export class TransportService {
     const direct = recs.length === 1 && recs[0]!.kind === 'foreign' && recs[0]!.address === parseAddress(address).address;
     if (direct && session.kind !== 'submission') {
       throw new WardpostError('relay_denied', `relaying to ${address} is not allowed: this server only accepts mail for its own domains`);
+    }
+    // A list is not refused for one full member; that member is left out at delivery.
+    if (recs.length === 1 && recs[0]!.kind === 'local' && recs[0]!.address === parseAddress(address).address) {
+      await this.deps.services.delivery.checkRoom(recs[0]!.address, declaredSize);
     }
   }
 
@@ -193,7 +225,18 @@ export class TransportService {
       const account = session.account;
       const copyToSent = !!account && (opts.copyToSent ?? /^(yes|true|1)$/i.test(tx.header.get(COPY_TO_SENT_HEADER) ?? ''));
       const work: Promise<unknown>[] = [];
-      if (local.length) work.push(this.deps.services.delivery.deliver({ source: source(), recipients: local, folder: tx.folder }));
+      // A mailbox that cannot take the message refuses alone: the others get it, the sender a DSN.
+      if (local.length) {
+        work.push(
+          this.deps.services.delivery.deliver({ source: source(), recipients: local, folder: tx.folder, rules: { envelopeFrom: envelope.mailFrom }, overQuota: 'skip' }).then((r) => {
+            // The others have it now: a failed notification must not turn the 250 into an error.
+            if (!r.refused.length) return;
+            return this.notifyRefused(envelope.mailFrom, tx.header, spool.head(limits.maxHeaderBytes), r.refused).catch((err: unknown) => {
+              this.log('warn', { err: String(err), sender: envelope.mailFrom }, 'could not send a delivery status notification');
+            });
+          }),
+        );
+      }
       if (foreign.length) {
         work.push(
           this.queue.enqueue({
@@ -217,6 +260,31 @@ export class TransportService {
     } finally {
       await spool.dispose();
     }
+  }
+
+  /**
+   * After the 250: a delivery status notification (RFC 3464) to the envelope sender for local
+   * recipients whose mailbox could not take the message; none for the null sender (RFC 5321
+   * section 4.5.5). A local sender gets it in the INBOX, a foreign one through the outbound queue.
+   */
+  private async notifyRefused(sender: string, header: Map<string, string>, head: Buffer, refused: { recipient: string; error: Error }[]): Promise<void> {
+    if (!sender) return;
+    const headText = head.toString('utf8');
+    const end = headText.search(/\r?\n\r?\n/);
+    const now = new Date();
+    const dsn = buildDsn({
+      reportingMta: this.deps.hostname,
+      postmaster: `mailer-daemon@${this.deps.services.nationalDomain}`,
+      to: sender,
+      arrival: now,
+      recipients: refused.map((r) => ({ address: r.recipient, action: 'failed', status: '5.2.2', diagnostic: r.error.message, remoteMta: null, lastAttempt: now })),
+      originalHeaders: end === -1 ? headText : headText.slice(0, end),
+      originalSubject: header.get('subject') ?? '',
+      expired: false,
+    });
+    const [rec] = await this.recipients.classify(sender).catch(() => [] as Recipient[]);
+    if (rec?.kind === 'local') await this.deps.services.delivery.deliver({ source: Readable.from([dsn]), recipients: [rec.address] });
+    else if (rec?.kind === 'foreign') await this.queue.enqueue({ source: () => Readable.from([dsn]), sender: '', senderAccountId: null, recipients: [{ address: rec.address, domain: rec.domain }], dkimDomain: null });
   }
 
   /**

@@ -1,5 +1,6 @@
 /** Directory entries as vCard 3.0 (RFC 2426), the version every CardDAV client reads. */
 import type { DirectoryEntry } from '../../core/directory/types.js';
+import type { DirectoryPhoto } from '../../store/types.js';
 
 const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/([,;])/g, '\\$1');
 
@@ -24,7 +25,11 @@ export function vcardUid(e: DirectoryEntry): string {
   return `wardpost-directory-${e.id}`;
 }
 
-export function toVCard(e: DirectoryEntry): string {
+/**
+ * The entry as a vCard 3.0; with `photo`, its PHOTO inline (RFC 2426 section 3.1.4, base64 as
+ * every CardDAV client reads it).
+ */
+export function toVCard(e: DirectoryEntry, photo?: DirectoryPhoto): string {
   const lines = ['BEGIN:VCARD', 'VERSION:3.0', `UID:${vcardUid(e)}`, `FN:${esc(e.displayName)}`, `N:${esc(e.familyName)};${esc(e.givenName)};;;`];
   if (e.org) lines.push(`ORG:${esc(e.org.name)}${e.department ? `;${esc(e.department)}` : ''}`);
   if (e.jobTitle) lines.push(`TITLE:${esc(e.jobTitle)}`);
@@ -36,6 +41,7 @@ export function toVCard(e: DirectoryEntry): string {
   if (e.address || e.site) lines.push(`ADR;TYPE=WORK:;${esc(e.site ?? '')};${esc(e.address ?? '')};;;;`);
   if (e.kind === 'shared-mailbox' || e.kind === 'list') lines.push('X-ADDRESSBOOKSERVER-KIND:group');
   if (e.registration) lines.push(`NOTE:Professional registration ${esc(e.registration)}`);
+  if (photo) lines.push(`PHOTO;ENCODING=b;TYPE=${photo.contentType === 'image/png' ? 'PNG' : 'JPEG'}:${photo.data.toString('base64')}`);
   lines.push('END:VCARD');
   return `${lines.map(fold).join('\r\n')}\r\n`;
 }

@@ -2,15 +2,31 @@
  * The little XML WebDAV needs (RFC 4918): parse a request body with namespaces (xmldom), find
  * elements by namespace and local name, and write multistatus responses.
  */
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
 
-export const NS = { dav: 'DAV:', card: 'urn:ietf:params:xml:ns:carddav', cs: 'http://calendarserver.org/ns/' } as const;
+export const NS = {
+  dav: 'DAV:',
+  card: 'urn:ietf:params:xml:ns:carddav',
+  cal: 'urn:ietf:params:xml:ns:caldav',
+  cs: 'http://calendarserver.org/ns/',
+  ical: 'http://apple.com/ns/ical/',
+} as const;
+
+/** The prefix each known namespace is written with (declared once on every multistatus root). */
+const PREFIXES: Record<string, string> = { [NS.dav]: 'd', [NS.card]: 'card', [NS.cal]: 'cal', [NS.cs]: 'cs', [NS.ical]: 'ical' };
+const ROOT_DECLS = Object.entries(PREFIXES).map(([ns, p]) => `xmlns:${p}="${ns}"`).join(' ');
+/** Largest XML request body we read (a PROPFIND or REPORT is small; this is far above any real one). */
+export const MAX_XML_BYTES = 512 * 1024;
 
 export class DavXmlError extends Error {}
 
 /** Parses a request body; an empty body is `null` (allowed for PROPFIND: means allprop). */
 export function parseXml(body: string): Element | null {
   if (!body.trim()) return null;
+  if (Buffer.byteLength(body) > MAX_XML_BYTES) throw new DavXmlError(`the XML body is over ${MAX_XML_BYTES} bytes`);
+  // No document type declarations at all: that is where entity expansion ("billion laughs") and
+  // external entities live, and no WebDAV request needs one.
+  if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new DavXmlError('a DOCTYPE or ENTITY declaration is not accepted in a WebDAV request');
   let doc;
   try {
     doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new DavXmlError(msg); } }).parseFromString(body, 'application/xml');
@@ -52,19 +68,27 @@ export interface MultiStatusItem {
   found?: PropValues;
   missing?: string[];
   status?: number;
+  /** Further property groups with a status of their own (PROPPATCH: 403, 424...). */
+  other?: { status: number; keys: string[] }[];
 }
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 404: 'Not Found', 403: 'Forbidden' };
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 404: 'Not Found', 403: 'Forbidden', 409: 'Conflict', 424: 'Failed Dependency', 507: 'Insufficient Storage' };
+
+/** The element name of a property key (a key may carry its own namespace declaration after a space). */
+const tagOf = (key: string) => key.split(' ')[0]!;
 
 export function multistatus(items: MultiStatusItem[], syncToken?: string): string {
-  const out = ['<?xml version="1.0" encoding="utf-8"?>', `<d:multistatus xmlns:d="DAV:" xmlns:card="${NS.card}" xmlns:cs="${NS.cs}">`];
+  const out = ['<?xml version="1.0" encoding="utf-8"?>', `<d:multistatus ${ROOT_DECLS}>`];
   for (const it of items) {
     out.push(`<d:response><d:href>${escapeXml(it.href)}</d:href>`);
     if (it.status) out.push(`<d:status>HTTP/1.1 ${it.status} ${STATUS_TEXT[it.status] ?? ''}</d:status>`);
     if (it.found?.size) {
       out.push('<d:propstat><d:prop>');
-      for (const [k, v] of it.found) out.push(v === '' ? `<${k}/>` : `<${k}>${v}</${k}>`);
+      for (const [k, v] of it.found) out.push(v === '' ? `<${k}/>` : `<${k}>${v}</${tagOf(k)}>`);
       out.push('</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>');
+    }
+    for (const o of it.other ?? []) {
+      out.push(`<d:propstat><d:prop>${o.keys.map((k) => `<${k}/>`).join('')}</d:prop><d:status>HTTP/1.1 ${o.status} ${STATUS_TEXT[o.status] ?? ''}</d:status></d:propstat>`);
     }
     if (it.missing?.length) {
       out.push(`<d:propstat><d:prop>${it.missing.map((k) => `<${k}/>`).join('')}</d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>`);
@@ -78,6 +102,33 @@ export function multistatus(items: MultiStatusItem[], syncToken?: string): strin
 
 /** The "prefix:name" we write for a requested property element, or null when we do not know its namespace. */
 export function propKey(el: Element): string | null {
-  const prefix = el.namespaceURI === NS.dav ? 'd' : el.namespaceURI === NS.card ? 'card' : el.namespaceURI === NS.cs ? 'cs' : null;
+  const prefix = PREFIXES[el.namespaceURI ?? ''];
   return prefix ? `${prefix}:${el.localName}` : null;
+}
+
+/**
+ * The key of any property, known namespace or not: "d:getetag", or for a namespace of the
+ * client's own (dead properties) an element that declares it: `x:prop0 xmlns:x="urn:..."`.
+ */
+export function anyPropKey(ns: string | null, name: string): string {
+  const prefix = PREFIXES[ns ?? ''];
+  if (prefix) return `${prefix}:${name}`;
+  return ns ? `x:${name} xmlns:x="${escapeXml(ns)}"` : `${name} xmlns=""`;
+}
+
+/** The child nodes of an element as XML text, each carrying the namespace declarations it needs. */
+export function innerXml(el: Element): string {
+  const s = new XMLSerializer();
+  let out = '';
+  for (let n = el.firstChild; n; n = n.nextSibling) out += s.serializeToString(n);
+  return out;
+}
+
+/**
+ * An RFC 4918 section 16 error body: the precondition or postcondition element that failed,
+ * with a human message beside it.
+ */
+export function davErrorBody(condition: string | null, message: string): string {
+  const cond = condition ? `<${condition}/>` : '';
+  return `<?xml version="1.0" encoding="utf-8"?><d:error ${ROOT_DECLS}>${cond}<wp:message xmlns:wp="http://wardpost.org/ns/">${escapeXml(message)}</wp:message></d:error>`;
 }

@@ -1,17 +1,25 @@
 /**
- * The HTTP door: for now the operational endpoints (/healthz, /metrics). Webmail, the admin
- * portal, JMAP, DAV and the REST API mount here as they arrive, each as a fastify plugin.
+ * The HTTP door: the operational endpoints (/healthz, /metrics), the REST API, webmail (/) and the
+ * admin portal (/admin/); JMAP and DAV mount here from the composition root.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Services } from '../../core/services.js';
 import { registerAccountRoutes } from './api/accounts/routes.js';
+import { registerImportRoutes } from './api/accounts/import-routes.js';
+import { registerListRoutes } from './api/lists/routes.js';
+import { registerSharingRoutes } from './api/sharing/routes.js';
+import { registerStatsRoutes } from './api/stats/routes.js';
+import { registerWebhookRoutes } from './api/webhooks/routes.js';
+import { registerCalendarRoutes } from './api/calendar/routes.js';
 import { registerDirectoryRoutes } from './api/directory/routes.js';
 import { registerOrgRoutes } from './api/orgs/routes.js';
 import { registerSessionRoutes } from './api/session/routes.js';
+import { registerSmsRoutes } from './api/sms/routes.js';
+import type { SmsModule } from '../../core/sms/sms-module.js';
 import { RouteRegistry } from './api/route-registry.js';
-import { registerAdminPortal } from './static.js';
+import { registerAdminPortal, registerWebmail } from './static.js';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -25,6 +33,8 @@ export interface HttpServerOptions {
    * protocol module never imports another.
    */
   mount?: ((app: FastifyInstance) => void)[];
+  /** The SMS context (its routes mount under /api/v1/sms when given). */
+  sms?: SmsModule;
   /** Mark session cookies Secure (when the HTTP port is behind TLS). */
   secureCookies?: boolean;
 }
@@ -52,11 +62,19 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     registerSessionRoutes(app, opts.services, registry, { secureCookies: opts.secureCookies ?? false });
     registerAccountRoutes(app, opts.services, registry);
     registerOrgRoutes(app, opts.services, registry);
+    registerCalendarRoutes(app, opts.services, registry);
+    if (opts.sms) registerSmsRoutes(app, opts.services, registry, opts.sms);
+    registerImportRoutes(app, opts.services, registry);
+    registerSharingRoutes(app, opts.services, registry);
+    registerListRoutes(app, opts.services, registry);
+    registerWebhookRoutes(app, opts.services, registry);
+    registerStatsRoutes(app, opts.services, registry);
     const doc = registry.openapi({ title: 'Wardpost API', version: '1' });
     app.get('/api/openapi.json', async () => doc);
   }
 
   registerAdminPortal(app);
+  registerWebmail(app);
 
   for (const m of opts.mount ?? []) m(app);
 

@@ -9,6 +9,8 @@ export class SelectedMailbox {
   readonly pendingExpunge = new Set<number>();
   readonly pendingFlags = new Map<number, { flags: string[]; modseq: number }>();
   pendingNew = false;
+  /** UIDs this session reports \Recent (IMAP4rev1 only; RFC 3501 section 2.3.2). */
+  readonly recent = new Set<number>();
 
   constructor(
     public view: MailboxView,
@@ -48,6 +50,7 @@ export class SelectedMailbox {
   remove(uid: number): number {
     const seq = this.seqOf(uid);
     if (seq) this.uids.splice(seq - 1, 1);
+    this.recent.delete(uid);
     return seq;
   }
 }

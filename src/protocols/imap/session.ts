@@ -36,7 +36,7 @@ export class ImapSession implements MailboxListener {
   state: SessionState = 'not-authenticated';
   account: Account | null = null;
   selected: SelectedMailbox | null = null;
-  /** ENABLEd extensions (RFC 5161): CONDSTORE, QRESYNC, UTF8=ACCEPT. */
+  /** ENABLEd extensions (RFC 5161): CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2. */
   readonly enabled = new Set<string>();
   /** CONDSTORE was used in this session, so FETCH replies carry MODSEQ (RFC 7162 section 3.1). */
   condstore = false;
@@ -74,18 +74,33 @@ export class ImapSession implements MailboxListener {
     return this.socket.remoteAddress ?? null;
   }
 
+  /**
+   * The client ENABLEd IMAP4rev2 (RFC 9051 section 6.3.1): no \Recent or RECENT, ESEARCH instead of
+   * SEARCH, a LIST response in SELECT, UTF-8 mailbox names (RFC 9051 Appendix E).
+   */
+  get rev2(): boolean {
+    return this.enabled.has('IMAP4rev2');
+  }
+
   /** IMAP4rev2 or UTF8=ACCEPT: mailbox names and strings in UTF-8. */
   get utf8(): boolean {
-    return this.enabled.has('UTF8=ACCEPT');
+    return this.enabled.has('UTF8=ACCEPT') || this.rev2;
+  }
+
+  /** A message's flags as sent: with \Recent added for an IMAP4rev1 session that was told it is recent. */
+  flagAtoms(uid: number, flags: readonly string[]): wire.ImapOut[] {
+    const out = flags.map((f) => wire.atom(f));
+    if (!this.rev2 && this.selected?.recent.has(uid)) out.push(wire.atom('\\Recent'));
+    return out;
   }
 
   capabilities(): string[] {
-    const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'CHILDREN'];
+    const caps = ['IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'CHILDREN'];
     if (!this.tls) caps.push('STARTTLS', 'LOGINDISABLED');
     else if (this.state === 'not-authenticated') caps.push('AUTH=PLAIN');
     if (this.state !== 'not-authenticated') {
       caps.push('UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'CONDSTORE', 'QRESYNC', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND', 'SORT', 'SORT=DISPLAY', 'THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES',
-        'QUOTA', 'QUOTA=RES-STORAGE', 'ACL', 'RIGHTS=kxte', `APPENDLIMIT=${SERVER_LIMITS.appendLimit}`, 'UTF8=ACCEPT', 'BINARY', 'COMPRESS=DEFLATE');
+        'QUOTA', 'QUOTA=RES-STORAGE', 'ACL', 'RIGHTS=kxte', `APPENDLIMIT=${SERVER_LIMITS.appendLimit}`, 'UTF8=ACCEPT', 'BINARY', 'COMPRESS=DEFLATE', 'STATUS=SIZE', 'UNAUTHENTICATE');
     }
     return caps;
   }
@@ -250,6 +265,16 @@ export class ImapSession implements MailboxListener {
     this.socket.setTimeout(this.ctx.limits.idleTimeoutMs);
   }
 
+  /** RFC 8437: back to not authenticated, as if just connected (TLS and compression stay). */
+  signedOut(): void {
+    this.select(null);
+    this.account = null;
+    this.state = 'not-authenticated';
+    this.enabled.clear();
+    this.condstore = false;
+    this.socket.setTimeout(this.ctx.limits.preAuthTimeoutMs);
+  }
+
   select(sel: SelectedMailbox | null): void {
     if (this.selected) this.ctx.hub.unwatch(this.selected.id, this);
     this.selected = sel;
@@ -326,6 +351,10 @@ export class ImapSession implements MailboxListener {
       if (fresh.length) {
         for (const r of fresh) sel.uids.push(Number(r.uid));
         this.write(Buffer.from(`* ${sel.exists} EXISTS\r\n`));
+        if (!this.rev2) {
+          await this.markRecent(sel, fresh.map((r) => Number(r.uid)));
+          this.write(Buffer.from(`* ${sel.recent.size} RECENT\r\n`));
+        }
       }
     }
     if (sel.pendingFlags.size) {
@@ -334,11 +363,24 @@ export class ImapSession implements MailboxListener {
       for (const [uid, c] of changes) {
         const seq = sel.seqOf(uid);
         if (!seq || sel.pendingExpunge.has(uid)) continue;
-        const items: wire.ImapOut[] = [wire.atom('UID'), uid, wire.atom('FLAGS'), c.flags.map((f) => wire.atom(f))];
+        const items: wire.ImapOut[] = [wire.atom('UID'), uid, wire.atom('FLAGS'), this.flagAtoms(uid, c.flags)];
         if (this.condstore) items.push(wire.atom('MODSEQ'), [c.modseq]);
         this.write(wire.untagged([seq, wire.atom('FETCH'), items]));
       }
     }
+  }
+
+  /**
+   * RFC 3501 section 2.3.2: of `uids` (ascending), those no other session was told of first become
+   * \Recent here. A read-write session claims them; a read-only one only looks.
+   */
+  async markRecent(sel: SelectedMailbox, uids: readonly number[]): Promise<void> {
+    if (!uids.length) return;
+    const next = uids[uids.length - 1]! + 1;
+    const from = sel.readOnly
+      ? Number((await this.services.mailboxes.refresh(sel.id)).recent_uid)
+      : await this.services.mailboxes.claimRecent(sel.id, next);
+    for (const u of uids) if (u >= from) sel.recent.add(u);
   }
 
   /**

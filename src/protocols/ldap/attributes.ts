@@ -3,7 +3,7 @@
  * canonical spelling, aliases, and the matching rules the filter evaluator applies to each.
  */
 
-export type Matching = 'caseIgnore' | 'telephone' | 'oid' | 'dn';
+export type Matching = 'caseIgnore' | 'telephone' | 'oid' | 'dn' | 'octet';
 
 interface AttributeType {
   name: string;
@@ -35,6 +35,8 @@ const TYPES: AttributeType[] = [
   { name: 'employeeNumber', matching: 'caseIgnore', ordering: true },
   { name: 'description', matching: 'caseIgnore', ordering: true },
   { name: 'seeAlso', matching: 'dn', ordering: false },
+  // Binary (RFC 2798 section 2.6); sent from the directory's photo store, only present-tested in filters.
+  { name: 'jpegPhoto', matching: 'octet', ordering: false },
   // root DSE (RFC 4512 section 5.1)
   { name: 'namingContexts', matching: 'dn', ordering: false },
   { name: 'supportedLDAPVersion', matching: 'caseIgnore', ordering: false },

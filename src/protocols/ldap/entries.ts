@@ -5,6 +5,7 @@
  */
 import type { DirectoryEntry } from '../../core/directory/types.js';
 import { attributeType } from './attributes.js';
+import type { EncodedEntry } from './encoded.js';
 import { escapeDnValue, parseDn, relativeTo, type Rdn } from './proto/dn.js';
 import { PAGED_RESULTS_OID } from './proto/messages.js';
 
@@ -12,6 +13,12 @@ export interface LdapEntry {
   dn: string;
   /** Attributes by lower-case canonical name. */
   attrs: Map<string, { type: string; values: string[] }>;
+  /** Values normalised for matching, by rule and attribute, made on first use (filter-eval.ts). */
+  norm?: Map<string, string[]>;
+  /** The BER encoding, made on first use (encoded.ts). */
+  ber?: EncodedEntry;
+  /** The directory entry whose photo is this entry's jpegPhoto (read only when asked for). */
+  photoOf?: number;
 }
 
 export interface OrgNode {
@@ -112,6 +119,12 @@ const postal = (a: string | null) => (a === null ? null : a.split(/\r?\n|,\s*/).
 
 /** A person, shared mailbox, list or external contact as an inetOrgPerson (RFC 2798). */
 export function personEntry(dit: Dit, e: DirectoryEntry): LdapEntry {
+  const entry = personAttributes(dit, e);
+  if (e.photo !== null) entry.photoOf = e.id;
+  return entry;
+}
+
+function personAttributes(dit: Dit, e: DirectoryEntry): LdapEntry {
   return build(dit.personDn(e.id), [
     ['objectClass', ['top', 'person', 'organizationalPerson', 'inetOrgPerson']],
     ['uid', String(e.id)],
@@ -166,15 +179,17 @@ export function containerEntry(dit: Dit, which: 'people' | 'organisations'): Lda
 }
 
 export const WHO_AM_I = '1.3.6.1.4.1.4203.1.11.3';
+/** The StartTLS extended operation (RFC 4511 section 4.14). */
+export const START_TLS = '1.3.6.1.4.1.1466.20037';
 
 /** The root DSE (RFC 4512 section 5.1): what a client discovers before binding. */
-export function rootDse(dit: Dit): LdapEntry {
+export function rootDse(dit: Dit, startTls = false): LdapEntry {
   return build('', [
     ['objectClass', ['top']],
     ['namingContexts', dit.baseDn],
     ['supportedLDAPVersion', '3'],
     ['supportedControl', PAGED_RESULTS_OID],
-    ['supportedExtension', WHO_AM_I],
+    ['supportedExtension', startTls ? [WHO_AM_I, START_TLS] : WHO_AM_I],
     ['vendorName', 'Wardpost'],
   ]);
 }

@@ -3,7 +3,7 @@
  * 4.5.1.7): TRUE, FALSE or Undefined (an unknown attribute type, or a match with no rule);
  * only TRUE returns the entry, and NOT Undefined stays Undefined.
  */
-import { attributeType, normaliseValue } from './attributes.js';
+import { attributeType, normaliseValue, type Matching } from './attributes.js';
 import type { LdapEntry } from './entries.js';
 import type { Filter } from './proto/filter.js';
 
@@ -30,6 +30,25 @@ function substringsMatch(value: string, initial: string | null, any: string[], f
 /** Substring components keep their edge spaces (they may sit between words); case and runs are folded. */
 const substringNorm = (matching: string, v: string) => (matching === 'telephone' ? v.toLowerCase().replace(/[\s-]/g, '') : v.toLowerCase().replace(/\s+/g, ' '));
 
+type Rule = 'eq' | 'sub' | 'approx';
+
+/**
+ * An attribute's values normalised under one rule, computed once per entry (cached entries are
+ * evaluated against many filters, and their values never change).
+ */
+function normalised(entry: LdapEntry, key: string, rule: Rule, matching: Matching): string[] {
+  const memoKey = `${rule}:${key}`;
+  const memo = (entry.norm ??= new Map());
+  let out = memo.get(memoKey);
+  if (out === undefined) {
+    const values = entry.attrs.get(key)?.values ?? [];
+    out = values.map((v) => (rule === 'eq' ? normaliseValue(matching, v) : rule === 'sub' ? substringNorm(matching, v).trim() : approxKey(v)));
+    memo.set(memoKey, out);
+  }
+  return out;
+}
+
+/** Evaluates filter `f` on an entry (RFC 4511 section 4.5.1.7): true, false or undefined. */
 export function evaluate(f: Filter, entry: LdapEntry): Tri {
   switch (f.type) {
     case 'and': {
@@ -56,7 +75,9 @@ export function evaluate(f: Filter, entry: LdapEntry): Tri {
     }
     case 'present': {
       const t = attributeType(f.attribute);
-      return t !== undefined && entry.attrs.has(t.name.toLowerCase());
+      if (t === undefined) return false;
+      const key = t.name.toLowerCase();
+      return entry.attrs.has(key) || (key === 'jpegphoto' && entry.photoOf !== undefined);
     }
     case 'extensible': {
       // Only the plain form (attr:=value) has a rule we know: the attribute's equality rule.
@@ -66,25 +87,24 @@ export function evaluate(f: Filter, entry: LdapEntry): Tri {
     default: {
       const t = attributeType(f.attribute);
       if (!t) return undefined;
-      const values = entry.attrs.get(t.name.toLowerCase())?.values ?? [];
+      const key = t.name.toLowerCase();
       if (f.type === 'substrings') {
         const n = (v: string) => substringNorm(t.matching, v);
         const initial = f.initial === null ? null : n(f.initial).trimStart();
         const final = f.final === null ? null : n(f.final).trimEnd();
-        return values.some((v) => substringsMatch(n(v).trim(), initial, f.any.map(n), final));
+        const any = f.any.map(n);
+        return normalised(entry, key, 'sub', t.matching).some((v) => substringsMatch(v, initial, any, final));
       }
       if (f.type === 'approx') {
         const want = approxKey(f.value);
-        return values.some((v) => approxKey(v) === want);
+        return normalised(entry, key, 'approx', t.matching).includes(want);
       }
       const want = normaliseValue(t.matching, f.value);
-      if (f.type === 'equality') return values.some((v) => normaliseValue(t.matching, v) === want);
+      const have = normalised(entry, key, 'eq', t.matching);
+      if (f.type === 'equality') return have.includes(want);
       if (!t.ordering) return undefined;
       const ge = f.type === 'greaterOrEqual';
-      return values.some((v) => {
-        const have = normaliseValue(t.matching, v);
-        return ge ? have >= want : have <= want;
-      });
+      return have.some((v) => (ge ? v >= want : v <= want));
     }
   }
 }

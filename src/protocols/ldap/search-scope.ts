@@ -11,6 +11,8 @@ import { containerEntry, domainEntry, isOrgEntry, type BaseTarget, type LdapEntr
 import type { Scope } from './proto/messages.js';
 
 export interface OrgTree {
+  /** LDAP forms of organisation entries made with this tree (search.ts). */
+  entries: WeakMap<DirectoryEntry, LdapEntry>;
   bySlug: Map<string, OrgNode>;
   byId: Map<number, OrgNode>;
   within(inner: string, outer: string): boolean;
@@ -37,6 +39,7 @@ async function readTree(ctx: LdapContext): Promise<OrgTree> {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const norm = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
   return {
+    entries: new WeakMap(),
     bySlug,
     byId,
     within(inner, outer) {

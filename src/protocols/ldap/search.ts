@@ -15,14 +15,18 @@ import { PagingCookies } from './paging.js';
 import { DnError } from './proto/dn.js';
 import { filterToString } from './proto/filter.js';
 import { PAGED_RESULTS_OID, decodePagedControl, type Control, type SearchRequest } from './proto/messages.js';
-import { RESULT, pagedResponseControl, type Attribute, type LdapResult } from './proto/responses.js';
+import { RESULT, pagedResponseControl, type LdapResult } from './proto/responses.js';
 import { loadTree, resolveScope, type OrgTree, type Region } from './search-scope.js';
-import { attributeType } from './attributes.js';
+import { encodeAttribute, selection, type Selection } from './encoded.js';
 
 export interface SearchOutcome {
-  entries: { dn: string; attributes: Attribute[] }[];
+  entries: LdapEntry[];
+  /** The attributes to send of each entry. */
+  selection: Selection;
   result: LdapResult;
   controls: Control[];
+  /** Per entry, encoded attributes beyond its own (jpegPhoto, read only when asked for). */
+  extras?: Map<LdapEntry, Buffer>;
 }
 
 /** Set by an AbandonRequest; checked between pages. */
@@ -32,20 +36,22 @@ export interface AbortFlag {
 
 const PAGE = 200;
 
-/** The attributes of an entry a client asked for (RFC 4511 section 4.5.1.8: "*", "1.1", names). */
-export function selectAttributes(entry: LdapEntry, requested: readonly string[], typesOnly: boolean, operationalToo = false): Attribute[] {
-  const names = requested.map((r) => r.trim()).filter(Boolean);
-  if (names.length === 1 && names[0] === '1.1') return [];
-  const everything = names.length === 0 || names.includes('*') || (operationalToo && names.includes('+'));
-  const wanted = new Set(names.map((n) => attributeType(n)?.name.toLowerCase()).filter((n): n is string => !!n));
-  const out: Attribute[] = [];
-  for (const [key, a] of entry.attrs) {
-    if (everything || wanted.has(key)) out.push({ type: a.type, values: typesOnly ? [] : a.values });
-  }
-  return out;
-}
-
 class Abandoned extends Error {}
+
+/** The jpegPhoto of each entry of a page that has one, when the selection asks for it (RFC 2798 section 2.6). */
+async function photos(ctx: LdapContext, id: Identity, page: readonly LdapEntry[], sel: Selection): Promise<{ extras?: Map<LdapEntry, Buffer> }> {
+  if (sel.typesOnly || !(sel.all || sel.wanted.has('jpegphoto'))) return {};
+  const extras = new Map<LdapEntry, Buffer>();
+  for (const e of page) {
+    if (e.photoOf === undefined) continue;
+    try {
+      extras.set(e, encodeAttribute('jpegPhoto', [(await ctx.services.directory.photo(id.viewer!, e.photoOf)).data]));
+    } catch (err) {
+      if (!isWardpostError(err, 'not_found')) throw err; // removed meanwhile: sent without
+    }
+  }
+  return { extras };
+}
 
 interface Collector {
   matches: LdapEntry[];
@@ -66,7 +72,8 @@ function pagedControl(controls: readonly Control[]): { size: number; cookie: Buf
 }
 
 export async function search(ctx: LdapContext, id: Identity, req: SearchRequest, controls: readonly Control[], abort: AbortFlag): Promise<SearchOutcome> {
-  const done = (code: number, message = '', matchedDN = ''): SearchOutcome => ({ entries: [], result: { code, message, matchedDN }, controls: [] });
+  const sel = selection(req.attributes, req.typesOnly);
+  const done = (code: number, message = '', matchedDN = ''): SearchOutcome => ({ entries: [], selection: sel, result: { code, message, matchedDN }, controls: [] });
   const paged = pagedControl(controls);
   if (paged === 'bad') return done(RESULT.protocolError, 'malformed paged results control');
 
@@ -78,14 +85,15 @@ export async function search(ctx: LdapContext, id: Identity, req: SearchRequest,
     throw err;
   }
   if (target.kind === 'root' && req.scope === 'base') {
-    const dse = rootDse(ctx.dit);
+    const dse = rootDse(ctx.dit, ctx.secureContext !== null);
     const hit = evaluate(req.filter, dse) === true;
-    return { entries: hit ? [{ dn: '', attributes: selectAttributes(dse, req.attributes, req.typesOnly, true) }] : [], result: { code: RESULT.success }, controls: [] };
+    return { entries: hit ? [dse] : [], selection: selection(req.attributes, req.typesOnly, true), result: { code: RESULT.success }, controls: [] };
   }
   if (!id.viewer) return done(RESULT.insufficientAccessRights, 'bind with your address and password first: the directory is not open to anonymous searches');
 
   const limits = ctx.limits;
-  const fingerprint = PagingCookies.fingerprint([id.viewer.accountId, req.base.toLowerCase(), req.scope, filterToString(req.filter), req.sizeLimit]);
+  // Only a paged search needs its fingerprint (hashing the filter's text is not free).
+  const fingerprint = paged ? PagingCookies.fingerprint([id.viewer.accountId, req.base.toLowerCase(), req.scope, filterToString(req.filter), req.sizeLimit]) : '';
   let offset = 0;
   let pageSize = 0;
   let cap: number;
@@ -94,7 +102,7 @@ export async function search(ctx: LdapContext, id: Identity, req: SearchRequest,
     if (o === null) return done(RESULT.unwillingToPerform, 'paged results cookie is not valid for this search');
     offset = o;
     // A page size of 0 abandons the paged search (RFC 2696 section 3).
-    if (paged.size === 0) return { entries: [], result: { code: RESULT.success }, controls: [pagedResponseControl(0, Buffer.alloc(0))] };
+    if (paged.size === 0) return { entries: [], selection: sel, result: { code: RESULT.success }, controls: [pagedResponseControl(0, Buffer.alloc(0))] };
     pageSize = Math.min(paged.size, limits.maxPageSize);
     cap = Math.min(req.sizeLimit || Infinity, limits.maxPagedTotal);
   } else {
@@ -109,10 +117,21 @@ export async function search(ctx: LdapContext, id: Identity, req: SearchRequest,
 
   const col: Collector = { matches: [], need: end + 1, examined: 0, stopped: null };
   const seen = new Set<number>();
+  // Directory entries are shared objects, one per row version (see core's EntryCache): their LDAP
+  // forms (with normalised values and BER, filled on first use) are kept beside them. People's
+  // depend on the entry alone; organisations' also on the tree, so they are kept with the tree.
   const toLdap = (e: DirectoryEntry): LdapEntry => {
-    if (!isOrgEntry(e)) return personEntry(ctx.dit, e);
-    const node = tree.bySlug.get(e.org!.slug);
-    return orgEntry(ctx.dit, e, node, node?.parentId == null ? undefined : tree.byId.get(node.parentId));
+    const org = isOrgEntry(e);
+    const memo = org ? tree.entries : ctx.entries;
+    let le = memo.get(e);
+    if (le) return le;
+    if (!org) le = personEntry(ctx.dit, e);
+    else {
+      const node = tree.bySlug.get(e.org!.slug);
+      le = orgEntry(ctx.dit, e, node, node?.parentId == null ? undefined : tree.byId.get(node.parentId));
+    }
+    memo.set(e, le);
+    return le;
   };
   const consider = (entry: LdapEntry) => {
     if (col.matches.length < col.need && evaluate(req.filter, entry) === true) col.matches.push(entry);
@@ -133,13 +152,12 @@ export async function search(ctx: LdapContext, id: Identity, req: SearchRequest,
 
   const more = col.matches.length > end;
   const page = col.matches.slice(offset, end);
-  const entries = page.map((e) => ({ dn: e.dn, attributes: selectAttributes(e, req.attributes, req.typesOnly) }));
   let result: LdapResult = { code: RESULT.success };
   if (col.stopped) result = col.stopped;
   else if (more && end === cap) result = { code: RESULT.sizeLimitExceeded, message: req.sizeLimit && req.sizeLimit <= (paged ? limits.maxPagedTotal : limits.maxEntries) ? 'size limit reached' : `the server returns at most ${cap} entries per search: narrow the filter` };
   const out: Control[] = [];
   if (paged) out.push(pagedResponseControl(0, more && end < cap && !col.stopped ? ctx.cookies.issue(end, fingerprint) : Buffer.alloc(0)));
-  return { entries, result, controls: out };
+  return { entries: page, selection: sel, result, controls: out, ...(await photos(ctx, id, page, sel)) };
 }
 
 async function walkRegion(
@@ -174,9 +192,10 @@ async function walkRegion(
     }
     // The first page asks for about what is still needed (most filters keep most candidates, and
     // the index has already checked the start of the names the filter tests: see Candidates.starts);
-    // later pages double, up to the directory's largest page.
+    // later pages double, up to the directory's largest page. LDAP does not rank: the index's own
+    // order lets each page continue where the last stopped (from/next) without re-reading any.
     let size = Math.min(PAGE, Math.max(16, col.need - col.matches.length + 2));
-    for (let offset = 0; ; offset += size, size = Math.min(PAGE, size * 2)) {
+    for (let from: number | undefined = 0; from !== undefined; size = Math.min(PAGE, size * 2)) {
       if (abort.aborted) throw new Abandoned();
       if (col.matches.length >= col.need) return;
       if (Date.now() > deadline) {
@@ -189,14 +208,25 @@ async function walkRegion(
       }
       let r;
       try {
-        r = await ctx.services.directory.search(id.viewer!, { text: c.words.join(' '), ...(c.scope ? { scope: c.scope } : {}), ...(kind ? { kind } : {}), ...(c.starts ? { nameStarts: c.starts } : {}), ownFirst: false, exactTotal: false, limit: size, offset });
+        r = await ctx.services.directory.search(id.viewer!, {
+          text: c.words.join(' '),
+          ...(c.scope ? { scope: c.scope } : {}),
+          ...(kind ? { kind } : {}),
+          ...(c.starts ? { nameStarts: c.starts } : {}),
+          ownFirst: false,
+          exactTotal: false,
+          typos: false,
+          ranked: false,
+          from,
+          limit: size,
+        });
       } catch (err) {
         if (isWardpostError(err, 'not_found')) break; // the organisation went away meanwhile
         throw err;
       }
       col.examined += r.entries.length;
       for (const e of r.entries) take(e);
-      if (offset + size >= r.total || !r.entries.length) break;
+      from = r.next;
     }
     if (col.matches.length >= col.need) return;
   }

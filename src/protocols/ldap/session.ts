@@ -5,15 +5,16 @@
  * (RFC 4511 section 4.4.1) and the connection is closed. No input makes it throw.
  */
 import type net from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { ANONYMOUS, bind } from './bind.js';
 import type { Identity, LdapContext } from './context.js';
-import { WHO_AM_I } from './entries.js';
+import { START_TLS, WHO_AM_I } from './entries.js';
 import { BerError, elementLength } from './proto/ber.js';
 import { LdapDecodeError, PAGED_RESULTS_OID, decodeMessage, type LdapMessage } from './proto/messages.js';
-import { APP, RESULT, extendedResponse, message, noticeOfDisconnection, resultOp, searchEntry } from './proto/responses.js';
+import { encodeSearchResponse } from './encoded.js';
+import { APP, RESULT, extendedResponse, message, noticeOfDisconnection, resultOp } from './proto/responses.js';
 import { search, type AbortFlag } from './search.js';
 
-const START_TLS = '1.3.6.1.4.1.1466.20037';
 
 export class LdapSession {
   private buf: Buffer = Buffer.alloc(0);
@@ -23,21 +24,51 @@ export class LdapSession {
   private readonly running = new Map<number, AbortFlag>();
   private closed = false;
   private bindFailures = 0;
+  private socket!: net.Socket;
+  /** Whether the connection is under TLS (implicit, or after StartTLS). */
+  private tls: boolean;
 
   constructor(
-    private readonly socket: net.Socket,
+    socket: net.Socket,
     private readonly ctx: LdapContext,
     private readonly sessions: Set<LdapSession>,
   ) {
     sessions.add(this);
+    this.tls = socket instanceof TLSSocket;
     socket.setNoDelay(true);
-    socket.setTimeout(ctx.limits.idleTimeoutMs, () => this.disconnect(RESULT.unavailable, 'idle for too long'));
+    this.attach(socket);
+  }
+
+  private attach(socket: net.Socket): void {
+    this.socket = socket;
+    socket.setTimeout(this.ctx.limits.idleTimeoutMs, () => this.disconnect(RESULT.unavailable, 'idle for too long'));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.ctx.logger.debug({ err }, 'ldap: connection error'));
     socket.on('close', () => {
       this.closed = true;
-      sessions.delete(this);
+      this.sessions.delete(this);
       for (const f of this.running.values()) f.aborted = true;
     });
+  }
+
+  /**
+   * StartTLS (RFC 4511 section 4.14): refused under TLS already, without a certificate, or while
+   * other operations are outstanding (section 4.14.1); otherwise the success response goes out in
+   * the clear and the TLS handshake follows on the same connection.
+   */
+  private startTls(id: number): void {
+    const refuse = (message: string) => this.reply(id, extendedResponse({ code: RESULT.operationsError, message }, START_TLS));
+    if (this.tls) return refuse('TLS is already established');
+    if (!this.ctx.secureContext) return refuse('no certificate is configured for this listener');
+    if (this.pending > 1 || this.buf.length) return refuse('other operations are outstanding');
+    this.reply(id, extendedResponse({ code: RESULT.success }, START_TLS));
+    const plain = this.socket;
+    for (const ev of ['data', 'timeout', 'close', 'error']) plain.removeAllListeners(ev);
+    plain.setTimeout(0);
+    plain.on('error', () => undefined); // the TLS socket reports errors from here on
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.ctx.secureContext });
+    this.tls = true;
+    this.attach(secure);
   }
 
   private onData(chunk: Buffer): void {
@@ -136,9 +167,7 @@ export class LdapSession {
       case 'search': {
         const out = await search(this.ctx, this.identity, req, msg.controls, flag);
         if (flag.aborted) return; // an abandoned operation gets no response (RFC 4511 section 4.11)
-        const parts = out.entries.map((e) => message(id, searchEntry(e.dn, e.attributes)));
-        parts.push(message(id, resultOp(APP.searchResultDone, out.result), out.controls));
-        this.write(Buffer.concat(parts));
+        this.write(encodeSearchResponse(id, out.entries, out.selection, out.result, out.controls, out.extras));
         return;
       }
       case 'extended': {
@@ -146,8 +175,11 @@ export class LdapSession {
           this.reply(id, extendedResponse({ code: RESULT.success }, undefined, this.identity.address ? `u:${this.identity.address}` : ''));
           return;
         }
-        const why = req.oid === START_TLS ? 'StartTLS is not offered on this port' : `extended operation ${req.oid} is not supported`;
-        this.reply(id, extendedResponse({ code: RESULT.protocolError, message: why }));
+        if (req.oid === START_TLS) {
+          this.startTls(id);
+          return;
+        }
+        this.reply(id, extendedResponse({ code: RESULT.protocolError, message: `extended operation ${req.oid} is not supported` }));
         return;
       }
       case 'update':

@@ -63,7 +63,8 @@ export function transportCallbacks(kind: SessionInfo['kind'], transport: Transpo
       );
     },
     onRcptTo(address, s, cb) {
-      transport.checkRecipient(sessionInfo(kind, s), address.address, s.envelope.rcptTo.length).then(
+      const args = s.envelope.mailFrom ? (s.envelope.mailFrom.args as Record<string, string> | false) : false;
+      transport.checkRecipient(sessionInfo(kind, s), address.address, s.envelope.rcptTo.length, Number(args ? args.SIZE : 0) || 0).then(
         () => cb(),
         (err: unknown) => cb(fail(err, 'rcpt', s)),
       );

@@ -32,12 +32,23 @@ export class PostgresStore extends KyselyStore {
       types,
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
-    // Fail fast with the server's own reason rather than on the first query.
+    // An idle pooled connection the server ends (restart, failover, pg_terminate_backend) makes
+    // the pool emit 'error'; unhandled, that kills the process. The pool has already dropped the
+    // client and the next query opens a fresh one, so there is nothing more to do here.
+    pool.on('error', () => {});
+    // Fail fast with the server's own reason rather than on the first query. The schema the
+    // tables go in is the server's answer (a URL may set search_path through `options`), so
+    // the migrator looks for its own tables there and not in another schema of the database.
     const client = await pool.connect();
-    client.release();
+    let schema = opts.schema;
+    try {
+      schema ??= (await client.query<{ s: string | null }>('select current_schema() as s')).rows[0]?.s ?? undefined;
+    } finally {
+      client.release();
+    }
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     const store = new PostgresStore(db, opts.blobGraceMs);
-    await store.migrate(opts.schema);
+    await store.migrate(schema);
     return store;
   }
 

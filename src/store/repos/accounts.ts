@@ -1,6 +1,22 @@
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { AccountsTable, Database } from '../schema/tables.js';
 import type { AccountPatch, AccountRepo, NewAccount } from '../types.js';
+import { prepared } from '../prepared.js';
+
+// Run on every delivery and RCPT: compiled once (see prepared.ts).
+const BY_ADDRESS = prepared((db, address: string) => db.selectFrom('accounts').selectAll().where('address', '=', address));
+const BY_ALIAS = prepared((db, address: string) =>
+  db.selectFrom('aliases').innerJoin('accounts', 'accounts.id', 'aliases.account_id').selectAll('accounts').where('aliases.address', '=', address),
+);
+// One conditional UPDATE: atomic on both engines and row-locking on PostgreSQL, so two
+// concurrent deliveries cannot both squeeze under the same limit.
+const RESERVE_QUOTA = prepared((db, accountId: number, bytes: number) =>
+  db
+    .updateTable('accounts')
+    .set({ used_bytes: sql`used_bytes + ${bytes}` })
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('quota_bytes', '=', 0), eb(sql`used_bytes + ${bytes}`, '<=', eb.ref('quota_bytes'))])),
+);
 
 export class KyselyAccountRepo implements AccountRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -35,24 +51,20 @@ export class KyselyAccountRepo implements AccountRepo {
     return this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  byAddress(address: string) {
-    return this.db.selectFrom('accounts').selectAll().where('address', '=', address).executeTakeFirst();
+  async byAddress(address: string) {
+    return (await BY_ADDRESS.run(this.db, address)).rows[0];
   }
 
   async resolve(address: string) {
     const direct = await this.byAddress(address);
     if (direct) return direct;
-    return this.db
-      .selectFrom('aliases')
-      .innerJoin('accounts', 'accounts.id', 'aliases.account_id')
-      .selectAll('accounts')
-      .where('aliases.address', '=', address)
-      .executeTakeFirst();
+    return (await BY_ALIAS.run(this.db, address)).rows[0];
   }
 
-  list(filter: { orgId?: number; limit?: number; offset?: number }) {
+  list(filter: { orgId?: number; orgIds?: readonly number[]; limit?: number; offset?: number }) {
     let q = this.db.selectFrom('accounts').selectAll().orderBy('address');
     if (filter.orgId !== undefined) q = q.where('org_id', '=', filter.orgId);
+    if (filter.orgIds !== undefined) q = filter.orgIds.length ? q.where('org_id', 'in', [...filter.orgIds]) : q.where('id', '<', 0);
     if (filter.limit !== undefined) q = q.limit(filter.limit).offset(filter.offset ?? 0);
     return q.execute();
   }
@@ -70,6 +82,9 @@ export class KyselyAccountRepo implements AccountRepo {
     if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
     if (patch.mustChangePassword !== undefined) set.must_change_password = patch.mustChangePassword ? 1 : 0;
     if (patch.orgId !== undefined) set.org_id = patch.orgId;
+    if (patch.deletedAt !== undefined) set.deleted_at = patch.deletedAt;
+    if (patch.purgeAfter !== undefined) set.purge_after = patch.purgeAfter;
+    if (patch.address !== undefined) set.address = patch.address;
     await this.db.updateTable('accounts').set(set).where('id', '=', id).execute();
   }
 
@@ -82,15 +97,28 @@ export class KyselyAccountRepo implements AccountRepo {
     return rows.map((r) => r.address);
   }
 
+  async aliasesOf(accountIds: readonly number[]) {
+    const out = new Map<number, string[]>();
+    // Chunked so a large organisation stays under the engines' bound-parameter limits.
+    for (let i = 0; i < accountIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('aliases')
+        .select(['account_id', 'address'])
+        .where('account_id', 'in', accountIds.slice(i, i + 500))
+        .orderBy('address')
+        .execute();
+      for (const r of rows) out.set(Number(r.account_id), [...(out.get(Number(r.account_id)) ?? []), r.address]);
+    }
+    return out;
+  }
+
+  async removeAlias(address: string) {
+    const res = await this.db.deleteFrom('aliases').where('address', '=', address).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
   async reserveQuota(accountId: number, bytes: number) {
-    // One conditional UPDATE: atomic on both engines and row-locking on PostgreSQL, so two
-    // concurrent deliveries cannot both squeeze under the same limit.
-    const res = await this.db
-      .updateTable('accounts')
-      .set({ used_bytes: sql`used_bytes + ${bytes}` })
-      .where('id', '=', accountId)
-      .where((eb) => eb.or([eb('quota_bytes', '=', 0), eb(sql`used_bytes + ${bytes}`, '<=', eb.ref('quota_bytes'))]))
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    const res = await RESERVE_QUOTA.run(this.db, accountId, bytes);
+    return Number(res.numAffectedRows) === 1;
   }
 }

@@ -1,16 +1,21 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema/tables.js';
 import type { BlobRefRepo } from '../types.js';
+import { prepared } from '../prepared.js';
+
+// Once per delivery: compiled once (see prepared.ts).
+const ADD_REFS = prepared((db, hash: string, size: number, count: number, now: number, inline: Buffer | null) =>
+  db
+    .insertInto('blobs')
+    .values({ hash, size, refcount: count, created_at: now, data: inline })
+    .onConflict((oc) => oc.column('hash').doUpdateSet({ refcount: sql`blobs.refcount + ${count}` })),
+);
 
 export class KyselyBlobRefRepo implements BlobRefRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   async addRefs(hash: string, size: number, count: number, inline: Buffer | null = null) {
-    await this.db
-      .insertInto('blobs')
-      .values({ hash, size, refcount: count, created_at: Date.now(), data: inline })
-      .onConflict((oc) => oc.column('hash').doUpdateSet({ refcount: sql`blobs.refcount + ${count}` }))
-      .execute();
+    await ADD_REFS.run(this.db, hash, size, count, Date.now(), inline);
   }
 
   async removeRefs(hash: string, count: number) {

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, DirectoryEntriesTable } from '../schema/tables.js';
-import type { DirectoryRecord, DirectoryRepo, DirectoryUpsert } from '../types.js';
+import type { DirectoryPhoto, DirectoryRecord, DirectoryRepo, DirectoryUpsert } from '../types.js';
 
 function toRow(r: DirectoryRecord, now: number): Required<Omit<Insertable<DirectoryEntriesTable>, 'id'>> {
   return {
@@ -109,6 +109,20 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
       .orderBy('id')
       .limit(limit)
       .execute();
+  }
+
+  async setPhoto(entryId: number, photo: (DirectoryPhoto & { etag: string }) | null) {
+    const now = Date.now();
+    const updated = await this.db.updateTable('directory_entries').set({ photo_etag: photo?.etag ?? null, updated_at: now }).where('id', '=', entryId).executeTakeFirst();
+    if (!Number(updated.numUpdatedRows)) return undefined;
+    await this.db.deleteFrom('directory_photos').where('entry_id', '=', entryId).execute();
+    if (photo) await this.db.insertInto('directory_photos').values({ entry_id: entryId, content_type: photo.contentType, data: photo.data, updated_at: now }).execute();
+    return this.db.selectFrom('directory_entries').selectAll().where('id', '=', entryId).executeTakeFirst();
+  }
+
+  async photo(entryId: number) {
+    const row = await this.db.selectFrom('directory_photos').select(['content_type', 'data']).where('entry_id', '=', entryId).executeTakeFirst();
+    return row ? { contentType: row.content_type, data: Buffer.from(row.data) } : undefined;
   }
 
   async count() {

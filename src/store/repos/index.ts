@@ -13,6 +13,11 @@ import { KyselyDirectoryRepo } from './directory.js';
 import { KyselyAuthRepo } from './auth.js';
 import { KyselyTransportRepo } from './transport.js';
 import { KyselyMailStateRepo } from './mail-state.js';
+import { KyselyJmapRepo } from './jmap.js';
+import { KyselyCalendarRepo } from './calendar.js';
+import { KyselySmsRepo } from './sms.js';
+import { KyselyWebhookRepo } from './webhooks.js';
+import { KyselyAdminRepo } from './admin.js';
 
 export function bindRepos(db: Kysely<Database>): Repos {
   return {
@@ -28,5 +33,10 @@ export function bindRepos(db: Kysely<Database>): Repos {
     auth: new KyselyAuthRepo(db),
     transport: new KyselyTransportRepo(db),
     mailState: new KyselyMailStateRepo(db),
+    jmap: new KyselyJmapRepo(db),
+    calendar: new KyselyCalendarRepo(db),
+    sms: new KyselySmsRepo(db),
+    webhooks: new KyselyWebhookRepo(db),
+    admin: new KyselyAdminRepo(db),
   };
 }

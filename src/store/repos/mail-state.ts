@@ -23,6 +23,17 @@ export class KyselyMailStateRepo implements MailStateRepo {
     await this.db.deleteFrom('mailboxes').where('id', '=', id).execute();
   }
 
+  async claimRecent(mailboxId: number, nextUid: number) {
+    // Compare-and-set, so two sessions selecting at once never both claim a message.
+    for (;;) {
+      const row = await this.db.selectFrom('mailboxes').select('recent_uid').where('id', '=', mailboxId).executeTakeFirst();
+      const from = Number(row?.recent_uid ?? nextUid);
+      if (from >= nextUid) return nextUid;
+      const r = await this.db.updateTable('mailboxes').set({ recent_uid: nextUid }).where('id', '=', mailboxId).where('recent_uid', '=', from).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 1) return from;
+    }
+  }
+
   async setSubscribed(id: number, subscribed: boolean) {
     await this.db.updateTable('mailboxes').set({ subscribed: subscribed ? 1 : 0 }).where('id', '=', id).execute();
   }
@@ -94,11 +105,11 @@ export class KyselyMailStateRepo implements MailStateRepo {
       .execute();
   }
 
-  async recordExpunged(mailboxId: number, uids: readonly number[], modseq: number) {
+  async recordExpunged(mailboxId: number, uids: readonly number[], modseq: number, hashes?: readonly string[]) {
     for (let i = 0; i < uids.length; i += CHUNK) {
       await this.db
         .insertInto('expunged_messages')
-        .values(uids.slice(i, i + CHUNK).map((uid) => ({ mailbox_id: mailboxId, uid, modseq })))
+        .values(uids.slice(i, i + CHUNK).map((uid, j) => ({ mailbox_id: mailboxId, uid, modseq, blob_hash: hashes?.[i + j] ?? null })))
         .execute();
     }
   }
@@ -125,19 +136,6 @@ export class KyselyMailStateRepo implements MailStateRepo {
       for (const r of rows) out.push({ blobHash: r.blob_hash, indexJson: r.index_json });
     }
     return out;
-  }
-
-  async textRows(mailboxId: number, afterUid: number, limit: number) {
-    const rows = await this.db
-      .selectFrom('messages')
-      .innerJoin('message_meta', 'message_meta.blob_hash', 'messages.blob_hash')
-      .select(['messages.uid', 'message_meta.search_text', 'message_meta.index_json'])
-      .where('messages.mailbox_id', '=', mailboxId)
-      .where('messages.uid', '>', afterUid)
-      .orderBy('messages.uid')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({ uid: Number(r.uid), body: r.search_text, headers: r.index_json }));
   }
 
   async searchText(mailboxId: number, needle: string, columns: readonly ('subject' | 'from_text' | 'search_text' | 'index_json')[], onlyUids?: readonly number[]) {

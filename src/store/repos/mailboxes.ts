@@ -1,6 +1,24 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema/tables.js';
 import type { MailboxRepo } from '../types.js';
+import { prepared } from '../prepared.js';
+
+// On every delivery: compiled once (see prepared.ts).
+const BY_NAME = prepared((db, accountId: number, name: string) => db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name));
+// UPDATE ... RETURNING takes the counters and locks the mailbox row until commit, so UIDs are
+// strictly ascending and never reused, on either engine.
+const ALLOCATE = prepared((db, mailboxId: number, size: number) =>
+  db
+    .updateTable('mailboxes')
+    .set({
+      uidnext: sql`uidnext + 1`,
+      highestmodseq: sql`highestmodseq + 1`,
+      message_count: sql`message_count + 1`,
+      size_bytes: sql`size_bytes + ${size}`,
+    })
+    .where('id', '=', mailboxId)
+    .returning(['uidnext', 'highestmodseq']),
+);
 
 export class KyselyMailboxRepo implements MailboxRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -28,8 +46,8 @@ export class KyselyMailboxRepo implements MailboxRepo {
     return this.db.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  byName(accountId: number, name: string) {
-    return this.db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  async byName(accountId: number, name: string) {
+    return (await BY_NAME.run(this.db, accountId, name)).rows[0];
   }
 
   list(accountId: number) {
@@ -37,19 +55,8 @@ export class KyselyMailboxRepo implements MailboxRepo {
   }
 
   async allocate(mailboxId: number, size: number) {
-    // UPDATE ... RETURNING takes the counters and locks the mailbox row until commit, so UIDs are
-    // strictly ascending and never reused, on either engine.
-    const row = await this.db
-      .updateTable('mailboxes')
-      .set({
-        uidnext: sql`uidnext + 1`,
-        highestmodseq: sql`highestmodseq + 1`,
-        message_count: sql`message_count + 1`,
-        size_bytes: sql`size_bytes + ${size}`,
-      })
-      .where('id', '=', mailboxId)
-      .returning(['uidnext', 'highestmodseq'])
-      .executeTakeFirstOrThrow();
+    const row = (await ALLOCATE.run(this.db, mailboxId, size)).rows[0];
+    if (!row) throw new Error(`no mailbox ${mailboxId}`);
     return { uid: Number(row.uidnext) - 1, modseq: Number(row.highestmodseq) };
   }
 }

@@ -1,23 +1,25 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema/tables.js';
 import type { MessageMeta, MessageMetaRepo, MessageRepo, NewMessage } from '../types.js';
+import { prepared } from '../prepared.js';
+
+// The delivery path's inserts, compiled once (see prepared.ts).
+const INSERT_MESSAGE = prepared((db, mailboxId: number, uid: number, modseq: number, blobHash: string, size: number, internalDate: number, flags: string) =>
+  db.insertInto('messages').values({ mailbox_id: mailboxId, uid, modseq, blob_hash: blobHash, size, internal_date: internalDate, flags }),
+);
+const PUT_META = prepared(
+  (db, blobHash: string, subject: string, fromText: string, sentAt: number | null, messageId: string | null, indexJson: string, searchText: string, threadId: string | null) =>
+    db
+      .insertInto('message_meta')
+      .values({ blob_hash: blobHash, subject, from_text: fromText, sent_at: sentAt, message_id: messageId, index_json: indexJson, search_text: searchText, thread_id: threadId })
+      .onConflict((oc) => oc.column('blob_hash').doNothing()),
+);
 
 export class KyselyMessageRepo implements MessageRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(m: NewMessage) {
-    await this.db
-      .insertInto('messages')
-      .values({
-        mailbox_id: m.mailboxId,
-        uid: m.uid,
-        modseq: m.modseq,
-        blob_hash: m.blobHash,
-        size: m.size,
-        internal_date: m.internalDate,
-        flags: m.flags.join(' '),
-      })
-      .execute();
+    await INSERT_MESSAGE.run(this.db, m.mailboxId, m.uid, m.modseq, m.blobHash, m.size, m.internalDate, m.flags.join(' '));
   }
 
   list(mailboxId: number, opts: { afterUid?: number; limit?: number } = {}) {
@@ -41,19 +43,7 @@ export class KyselyMessageMetaRepo implements MessageMetaRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   async put(meta: MessageMeta) {
-    await this.db
-      .insertInto('message_meta')
-      .values({
-        blob_hash: meta.blobHash,
-        subject: meta.subject,
-        from_text: meta.fromText,
-        sent_at: meta.sentAt,
-        message_id: meta.messageId,
-        index_json: meta.indexJson,
-        search_text: meta.searchText,
-      })
-      .onConflict((oc) => oc.column('blob_hash').doNothing())
-      .execute();
+    await PUT_META.run(this.db, meta.blobHash, meta.subject, meta.fromText, meta.sentAt, meta.messageId, meta.indexJson, meta.searchText, meta.threadId ?? null);
   }
 
   async get(blobHash: string) {

@@ -64,4 +64,16 @@ export class KyselySharingRepo implements SharingRepo {
     const rows = await this.db.selectFrom('send_grants').select(['grantee_account_id', 'mode']).where('owner_account_id', '=', ownerAccountId).execute();
     return rows.map((r) => ({ granteeAccountId: Number(r.grantee_account_id), mode: r.mode }));
   }
+
+  async aclOfOwner(ownerAccountId: number) {
+    const rows = await this.db
+      .selectFrom('mailbox_acl')
+      .innerJoin('mailboxes', 'mailboxes.id', 'mailbox_acl.mailbox_id')
+      .select(['mailbox_acl.mailbox_id', 'mailbox_acl.grantee_account_id', 'mailbox_acl.rights'])
+      .where('mailboxes.account_id', '=', ownerAccountId)
+      .orderBy('mailbox_acl.grantee_account_id')
+      .orderBy('mailbox_acl.mailbox_id')
+      .execute();
+    return rows.map(toEntry);
+  }
 }

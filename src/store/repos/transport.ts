@@ -127,4 +127,26 @@ export class KyselyTransportRepo implements TransportRepo {
       .onConflict((oc) => oc.columns(['list_address', 'member']).doNothing())
       .execute();
   }
+
+  async removeListMember(address: string, member: string) {
+    const res = await this.db.deleteFrom('distribution_list_members').where('list_address', '=', address).where('member', '=', member).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async lists(orgIds: readonly number[] | null) {
+    let q = this.db
+      .selectFrom('distribution_lists')
+      .leftJoin('distribution_list_members', 'distribution_list_members.list_address', 'distribution_lists.address')
+      .select((eb) => ['distribution_lists.address', 'distribution_lists.org_id', 'distribution_lists.name', eb.fn.count<number>('distribution_list_members.member').as('members')])
+      .groupBy(['distribution_lists.address', 'distribution_lists.org_id', 'distribution_lists.name'])
+      .orderBy('distribution_lists.address');
+    if (orgIds) q = orgIds.length ? q.where('distribution_lists.org_id', 'in', [...orgIds]) : q.where('distribution_lists.address', '=', '');
+    const rows = await q.execute();
+    return rows.map((r) => ({ address: r.address, orgId: Number(r.org_id), name: r.name, members: Number(r.members) }));
+  }
+
+  async deleteList(address: string) {
+    await this.db.deleteFrom('distribution_list_members').where('list_address', '=', address).execute();
+    await this.db.deleteFrom('distribution_lists').where('address', '=', address).execute();
+  }
 }

@@ -5,9 +5,15 @@
  * chosen by the `Dialect` argument. Never edit a released step: add a new one.
  */
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { adminStep } from './admin-migration.js';
 import { authStep } from './auth-migration.js';
+import { calendarStep } from './calendar-migration.js';
+import { directoryPhotoStep } from './directory-photo-migration.js';
 import { directoryStep } from './directory-migration.js';
+import { jmapStep } from './jmap-migration.js';
+import { searchStep } from './search-migration.js';
 import { transportStep } from './transport-migration.js';
+import { smsStep } from './sms-migration.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -203,6 +209,12 @@ const STEPS: Record<string, Step> = {
   '0004_imap': imap,
   '0005_directory': directoryStep,
   '0006_auth': authStep,
+  '0007_admin': adminStep,
+  '0008_jmap': jmapStep,
+  '0009_calendar': calendarStep,
+  '0010_sms': smsStep,
+  '0012_imap_search': searchStep,
+  '0013_directory_photo': directoryPhotoStep,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1,10 +1,16 @@
 /**
- * Embedded engine: one SQLite file (better-sqlite3) in WAL mode with synchronous=FULL: every commit
- * is on disk before a client is told "done", and group commit (see kysely-store.ts) shares one sync
- * among concurrent callers. The option `commitSync: 'wal-fdatasync'` instead commits with
- * synchronous=NORMAL and fdatasyncs the WAL on libuv's thread pool before anyone is answered (same
- * guarantee, event loop free during the sync); the delivery benchmark measures both, and inline
- * FULL was as fast or faster here. Blobs over the inline limit are files under <dataDir>/blobs.
+ * Embedded engine: one SQLite file (better-sqlite3) in WAL mode. Nothing is acknowledged to a
+ * client before it is on stable storage, and the event loop never waits for the disk:
+ *
+ * - commits run with synchronous=NORMAL (SQLite writes the WAL frames, no sync), then the WAL is
+ *   fdatasynced on libuv's thread pool before any caller of that commit is answered; concurrent
+ *   commits share one sync (SyncCoalescer), and group commit (kysely-store.ts) shares one commit
+ *   among concurrent callers. That is synchronous=FULL's guarantee, with the wait off the loop.
+ * - the main connection never checkpoints; a worker thread with its own connection does
+ *   (checkpointer.ts), syncing WAL and database file itself before SQLite may reuse the WAL.
+ *
+ * `commitSync: 'full'` keeps SQLite's own synchronous=FULL with inline checkpoints instead (the
+ * delivery benchmark measures both). Blobs over the inline limit are files under <dataDir>/blobs.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +22,7 @@ import { SyncCoalescer } from '../sync-coalescer.js';
 import { KyselyStore } from '../kysely-store.js';
 import type { Database as Schema } from '../schema/tables.js';
 import { withStatementCache } from './statement-cache.js';
+import { Checkpointer } from './checkpointer.js';
 
 export class SqliteStore extends KyselyStore {
   private constructor(
@@ -23,18 +30,21 @@ export class SqliteStore extends KyselyStore {
     blobs: FileBlobStore,
     private readonly raw: Database.Database,
     walFile: string | null,
+    private readonly checkpointer: Checkpointer | null,
   ) {
-    super('sqlite', db, blobs, { writers: 1 });
+    super('sqlite', db, blobs, { writers: 1, pipelineCommits: false });
     this.walSync = walFile ? new SyncCoalescer(() => this.syncWal(walFile)) : null;
   }
 
   private readonly walSync: SyncCoalescer | null;
+  private walSyncs = 0;
 
   /** The WAL's descriptor, kept open: SQLite keeps the same file (truncating, never replacing it) while connected. */
   private walHandle: FileHandle | null = null;
 
   private async syncWal(walFile: string): Promise<void> {
     this.walHandle ??= await open(walFile, 'r');
+    this.walSyncs++;
     try {
       await this.walHandle.datasync();
     } catch (err) {
@@ -47,23 +57,30 @@ export class SqliteStore extends KyselyStore {
   }
 
   override async close(): Promise<void> {
+    await this.checkpointer?.close();
     await super.close();
     await this.walHandle?.close().catch(() => undefined);
     this.walHandle = null;
   }
 
-  protected override durable(): Promise<void> {
-    return this.walSync ? this.walSync.request() : Promise.resolve();
+  protected override async durable(): Promise<void> {
+    if (!this.walSync) return;
+    await this.walSync.request();
+    this.checkpointer?.nudge();
+  }
+
+  override commitStats(): { batches: number; jobs: number; syncs: number } {
+    const stats = super.commitStats();
+    return this.walSync ? { ...stats, syncs: this.walSyncs } : stats;
   }
 
   static async open(opts: { file: string; blobDir: string; blobGraceMs?: number; commitSync?: 'wal-fdatasync' | 'full' }): Promise<SqliteStore> {
     mkdirSync(path.dirname(opts.file), { recursive: true });
     const raw = new Database(opts.file);
     raw.pragma('journal_mode = WAL');
-    // Measured (bench/delivery.ts): syncing inside the commit is as fast as syncing the WAL on the
-    // thread pool, and faster for a single writer (no thread hop), so it is the default.
-    const syncInline = (opts.commitSync ?? 'full') === 'full';
+    const syncInline = opts.commitSync === 'full';
     raw.pragma(`synchronous = ${syncInline ? 'FULL' : 'NORMAL'}`);
+    if (!syncInline) raw.pragma('wal_autocheckpoint = 0');
     raw.pragma('foreign_keys = ON');
     raw.pragma('busy_timeout = 10000');
     // 64 MiB of page cache (the default is 2 MiB): index-heavy bulk writes such as a directory
@@ -73,8 +90,14 @@ export class SqliteStore extends KyselyStore {
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
     const blobs = new FileBlobStore(opts.blobDir, opts.blobGraceMs);
     await blobs.init();
-    const store = new SqliteStore(db, blobs, raw, syncInline ? null : `${opts.file}-wal`);
-    await store.migrate();
+    const checkpointer = syncInline ? null : new Checkpointer(opts.file);
+    const store = new SqliteStore(db, blobs, raw, syncInline ? null : `${opts.file}-wal`, checkpointer);
+    try {
+      await store.migrate();
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw err;
+    }
     return store;
   }
 

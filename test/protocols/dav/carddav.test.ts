@@ -98,6 +98,10 @@ describe('CardDAV directory address book', () => {
   it('is read-only, needs a sign-in, and rejects malformed XML', async () => {
     const book = `${srv.httpUrl}/dav/addressbooks/ann@wardpost.test/directory/`;
     assert.equal((await fetch(book, { method: 'PROPFIND' })).status, 401);
+    const wrong = await fetch(book, { method: 'PROPFIND', headers: { authorization: `Basic ${Buffer.from('ann@wardpost.test:wrong').toString('base64')}` } });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.headers.get('www-authenticate') ?? '', /^Basic realm=/);
+    assert.equal((await fetch(book, { method: 'PROPFIND', headers: { authorization: 'Basic !!' } })).status, 401);
     assert.equal((await fetch(`${book}1.vcf`, { method: 'PUT', headers: auth, body: 'BEGIN:VCARD' })).status, 403);
     const bad = await fetch(book, { method: 'REPORT', headers: { ...auth, 'content-type': 'application/xml' }, body: '<not-closed' });
     assert.equal(bad.status, 400);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { generate } from 'otplib';
+import { AdminApi, type CallOptions, type Session } from '../../helpers/admin-api.js';
 import { runCli } from '../../helpers/cli.js';
 import { startServe, type ServerProcess } from '../../helpers/server.js';
 
@@ -17,46 +17,9 @@ const env = { WARDPOST_DATA_DIR: dataDir };
 const PW = 'Clinic-Rota-Blue-2026';
 let srv: ServerProcess;
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-async function call(method: string, p: string, opts: { session?: Session; body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {}) {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.session) {
-    headers.cookie = opts.session.cookie;
-    if (opts.csrf !== false) headers['x-csrf-token'] = opts.session.csrf;
-  }
-  const res = await fetch(`${srv.httpUrl}${p}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, headers: res.headers };
-}
-
-async function login(address: string, code?: string): Promise<Session> {
-  const r = await call('POST', '/api/v1/auth/login', { body: { address, password: PW, ...(code ? { code } : {}) } });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  const cookie = r.headers.get('set-cookie')!.split(';')[0]!;
-  assert.match(r.headers.get('set-cookie')!, /HttpOnly/);
-  assert.match(r.headers.get('set-cookie')!, /SameSite=Strict/);
-  return { cookie, csrf: r.body.csrf as string };
-}
-
-/** Turns two-step sign-in on and signs in again with a code: what every admin must do. */
-async function adminSession(address: string): Promise<Session> {
-  const first = await login(address);
-  const begin = await call('POST', '/api/v1/auth/mfa/begin', { session: first });
-  assert.equal(begin.status, 200, JSON.stringify(begin.body));
-  const secret = begin.body.secret as string;
-  const confirm = await call('POST', '/api/v1/auth/mfa/confirm', { session: first, body: { code: await generate({ secret }) } });
-  assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
-  assert.equal((confirm.body.recoveryCodes as string[]).length, 10);
-  const noCode = await call('POST', '/api/v1/auth/login', { body: { address, password: PW } });
-  assert.equal(noCode.status, 401);
-  assert.match(String(noCode.body.message), /6-digit code/);
-  return login(address, await generate({ secret }));
-}
+let api: AdminApi;
+const call = (method: string, p: string, opts: CallOptions = {}) => api.call(method, p, opts);
+const login = (address: string, code?: string) => api.login(address, code);
 
 const cli = async (args: string[], input?: string) => {
   const r = await runCli(args, { env, ...(input ? { input } : {}) });
@@ -82,7 +45,8 @@ before(async () => {
     await cli(['user', 'create', addr!, '--org', org!, '--name', name!, '--role', role!, '--password-stdin'], PW);
   }
   srv = await startServe({ ...env });
-  for (const a of ['nat', 'admin.a', 'admin.b', 'help.a']) S[a] = await adminSession(`${a}@wardpost.test`);
+  api = new AdminApi(srv.httpUrl, PW);
+  for (const a of ['nat', 'admin.a', 'admin.b', 'help.a']) S[a] = await api.adminSession(`${a}@wardpost.test`);
   S['user.a'] = await login('user.a@wardpost.test');
 });
 after(async () => {

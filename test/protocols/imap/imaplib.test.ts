@@ -66,12 +66,13 @@ lst = b'\\n'.join(ok(M.list(), 'list'))
 for f in ['Sent', 'Drafts', 'Trash', 'Junk', 'Archive']:
     assert ('\\\\%s) "/" %s' % (f, f)).encode() in lst, (f, lst)
 assert ok(M.select('INBOX'), 'select') == [b'3']
+assert M.response('RECENT')[1] == [b'3'], 'the first session to select sees the new mail as recent'
 data = ok(M.fetch('1:*', '(FLAGS ENVELOPE BODYSTRUCTURE RFC822.SIZE)'), 'fetch')
 assert len(data) == 3 and b'"hello 1"' in data[1] and b'("text" "plain" ("charset" "utf-8")' in data[1], data
 data = ok(M.uid('FETCH', '2', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY.PEEK[TEXT]<5.6>)'), 'fetch sections')
 assert data[0][1] == b'Subject: hello 1\\r\\n\\r\\n', data
 assert data[1][1] == b'number', data
-assert ok(M.fetch('1', '(FLAGS)'), 'flags')[0] == b'1 (FLAGS ())'
+assert ok(M.fetch('1', '(FLAGS)'), 'flags')[0] == b'1 (FLAGS (\\\\Recent))'
 full = ok(M.fetch('1', '(BODY[])'), 'body')[0][1]
 assert full.startswith(b'From: ') and full.endswith(b'body number 0\\r\\n'), full
 assert b'\\\\Seen' in ok(M.fetch('1', '(FLAGS)'), 'seen')[0]

@@ -25,15 +25,16 @@ describe('IMAP: updates between sessions (IDLE and NOOP, from the event bus)', (
     await a.waitFor(/^\+ .*\r\n/m);
 
     await b.cmd('STORE 2 +FLAGS (\\Flagged)');
-    assert.match(await a.waitFor(/\* 2 FETCH \(UID 2 FLAGS \(\\Flagged\)\)\r\n/), /FLAGS \(\\Flagged\)/);
+    // a selected first, so the five messages are \Recent for it (RFC 3501 2.3.2), not for b.
+    assert.match(await a.waitFor(/\* 2 FETCH \(UID 2 FLAGS \(\\Flagged \\Recent\)\)\r\n/), /FLAGS \(\\Flagged \\Recent\)/);
 
     await b.cmd('STORE 3 +FLAGS.SILENT (\\Deleted)');
-    await a.waitFor(/\* 3 FETCH \(UID 3 FLAGS \(\\Deleted\)\)\r\n/);
+    await a.waitFor(/\* 3 FETCH \(UID 3 FLAGS \(\\Deleted \\Recent\)\)\r\n/);
     assert.match(await b.cmd('EXPUNGE'), /\* 3 EXPUNGE/);
     await a.waitFor(/\* 3 EXPUNGE\r\n/);
 
     await f.deliver(user, { subject: 'new one' });
-    await a.waitFor(/\* 5 EXISTS\r\n/);
+    await a.waitFor(/\* 5 EXISTS\r\n\* 5 RECENT\r\n/);
 
     a.write('DONE\r\n');
     await a.waitFor(/^i1 OK .*\r\n/m);

@@ -34,6 +34,7 @@ const entry: DirectoryEntry = {
   registration: 'GMC100',
   nationalCode: null,
   visibility: 'national',
+  photo: null,
 };
 const e = personEntry(dit, entry);
 

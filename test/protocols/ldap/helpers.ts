@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { pino } from 'pino';
+import selfsigned from 'selfsigned';
 import { DirectoryImporter } from '../../../src/core/directory/csv-import.js';
 import type { Services } from '../../../src/core/services.js';
 import { startLdap, type LdapListener } from '../../../src/protocols/ldap/server.js';
@@ -46,12 +47,23 @@ export interface LdapFixture {
   store: Store;
   ldap: LdapListener;
   url: string;
+  /** With TLS: the LDAPS URL. */
+  ldapsUrl?: string;
   /** Directory entry ids by CSV key (p1...) and by account ("jane", "gareth"). */
   ids: Record<string, number>;
   stop(): Promise<void>;
 }
 
-export async function startLdapFixture(engine: Pick<EngineFixture, 'open' | 'cleanup'>, limits: Partial<LdapLimits> = {}): Promise<LdapFixture> {
+/** A self-signed certificate for 127.0.0.1, made once per test process. */
+let testCert: Promise<{ cert: Buffer; key: Buffer }> | null = null;
+export function testCertificate(): Promise<{ cert: Buffer; key: Buffer }> {
+  testCert ??= selfsigned
+    .generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256', extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }] })
+    .then((p) => ({ cert: Buffer.from(p.cert), key: Buffer.from(p.private) }));
+  return testCert;
+}
+
+export async function startLdapFixture(engine: Pick<EngineFixture, 'open' | 'cleanup'>, limits: Partial<LdapLimits> = {}, opts: { tls?: boolean } = {}): Promise<LdapFixture> {
   const store = await engine.open();
   const { services } = servicesFor(store);
   await services.directory.start();
@@ -60,7 +72,8 @@ export async function startLdapFixture(engine: Pick<EngineFixture, 'open' | 'cle
   await services.accounts.create({ address: 'jane.smith@wardpost.test', orgSlug: 'rxh', name: 'Jane Smith', jobTitle: 'Consultant Radiologist', password: PASSWORD }, ACTOR);
   await services.accounts.create({ address: 'gareth.price@wardpost.test', orgSlug: 'gp1', name: 'Gareth Price', jobTitle: 'Practice Manager', password: PASSWORD }, ACTOR);
   await services.accounts.create({ address: 'nat.admin@wardpost.test', orgSlug: 'national', name: 'Nadia Admin', role: 'national-admin', password: PASSWORD }, ACTOR);
-  const ldap = await startLdap({ services, logger: pino({ level: 'silent' }), limits }, '127.0.0.1', 0);
+  const tls = opts.tls ? await testCertificate() : undefined;
+  const ldap = await startLdap({ services, logger: pino({ level: 'silent' }), limits, ...(tls ? { tls } : {}) }, '127.0.0.1', { ldap: 0, ...(tls ? { ldaps: 0 } : {}) });
   // Account entries reach the index through events: wait until both are searchable.
   const nat = { accountId: null, orgId: null, national: true };
   const ids: Record<string, number> = {};
@@ -86,6 +99,7 @@ export async function startLdapFixture(engine: Pick<EngineFixture, 'open' | 'cle
     store,
     ldap,
     url: `ldap://127.0.0.1:${ldap.port}`,
+    ...(ldap.tlsPort !== null ? { ldapsUrl: `ldaps://127.0.0.1:${ldap.tlsPort}` } : {}),
     ids,
     async stop() {
       await ldap.close();
@@ -128,13 +142,16 @@ export function parseLdif(text: string): LdifEntry[] {
   return out;
 }
 
-/** Runs ldapsearch -x -LLL against the fixture; `bind` = [name, password]. */
-export function ldapsearch(fx: LdapFixture, opts: { bind?: [string, string]; base?: string; scope?: 'base' | 'one' | 'sub'; filter?: string; attrs?: string[]; extra?: string[] }): Promise<LdapResult> {
-  const args = ['-x', '-LLL', '-o', 'ldif-wrap=no', '-o', 'nettimeout=10', '-H', fx.url, '-b', opts.base ?? BASE, '-s', opts.scope ?? 'sub'];
+/**
+ * Runs ldapsearch -x -LLL against the fixture; `bind` = [name, password]. Without `env` no
+ * configuration is read (LDAPNOINIT); with it (LDAPTLS_REQCERT...), the environment applies.
+ */
+export function ldapsearch(fx: LdapFixture, opts: { bind?: [string, string]; base?: string; scope?: 'base' | 'one' | 'sub'; filter?: string; attrs?: string[]; extra?: string[]; url?: string; env?: Record<string, string> }): Promise<LdapResult> {
+  const args = ['-x', '-LLL', '-o', 'ldif-wrap=no', '-o', 'nettimeout=10', '-H', opts.url ?? fx.url, '-b', opts.base ?? BASE, '-s', opts.scope ?? 'sub'];
   if (opts.bind) args.push('-D', opts.bind[0], '-w', opts.bind[1]);
   args.push(...(opts.extra ?? []), opts.filter ?? '(objectClass=*)', ...(opts.attrs ?? []));
   return new Promise((resolve) => {
-    execFile('ldapsearch', args, { timeout: 30_000, env: { ...process.env, LDAPNOINIT: '1' } }, (err, stdout, stderr) => {
+    execFile('ldapsearch', args, { timeout: 30_000, env: opts.env ? { ...process.env, ...opts.env } : { ...process.env, LDAPNOINIT: '1' } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr, entries: parseLdif(stdout) });
     });

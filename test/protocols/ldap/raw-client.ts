@@ -88,6 +88,11 @@ export class RawClient {
     for (const w of this.waiters.splice(0)) w();
   }
 
+  /** A client over a socket already connected (a TLS socket after StartTLS, or to LDAPS). */
+  static over(socket: net.Socket): RawClient {
+    return new RawClient(socket);
+  }
+
   static connect(port: number): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const s = net.connect({ host: '127.0.0.1', port }, () => resolve(new RawClient(s)));

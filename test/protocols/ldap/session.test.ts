@@ -41,12 +41,12 @@ describe('LDAP session (raw socket)', () => {
     c.close();
   });
 
-  it('answers Who am I? and refuses StartTLS and unknown extended operations with protocolError', async () => {
+  it('answers Who am I?, refuses StartTLS without a certificate (operationsError) and unknown extended operations (protocolError)', async () => {
     const c = await bound();
     c.send(extendedRequest(2, '1.3.6.1.4.1.4203.1.11.3'));
     assert.equal((await c.result(2))?.responseValue, 'u:jane.smith@wardpost.test');
     c.send(extendedRequest(3, '1.3.6.1.4.1.1466.20037'));
-    assert.equal((await c.result(3))?.code, RESULT.protocolError);
+    assert.equal((await c.result(3))?.code, RESULT.operationsError);
     c.send(extendedRequest(4, '1.2.3.4'));
     assert.equal((await c.result(4))?.code, RESULT.protocolError);
     assert.ok(!c.closed);

@@ -3,6 +3,7 @@
  * a raw socket; outbound delivery to a sink server, DKIM verified there with mailauth.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { dkimVerify } from 'mailauth';
 import nodemailer from 'nodemailer';
@@ -86,6 +87,43 @@ describe('SMTP', { skip: missingSwaks ?? false }, () => {
       const r = await swaks(['--server', mx(), '--from', 'someone@example.org', '--to', 'victim@sink.test']);
       assert.match(r.errors[0] ?? '', /^554 5\.7\.1 /);
       assert.equal(fx.sink.messages.length, 0);
+    });
+
+    it('a full mailbox is refused alone: 452 4.2.2 at RCPT, or left out at DATA with a DSN to the sender', async () => {
+      const { services } = fx.server.platform;
+      const tight = 'tight@wardpost.test';
+      await services.accounts.create({ address: tight, orgSlug: 'national', name: 'Tina Tight', password: PASSWORD, quota: '30K' }, SYSTEM_ACTOR);
+      await services.delivery.deliver({ source: Readable.from([Buffer.from(`Subject: filler\r\n\r\n${'f'.repeat(25 * 1024)}\r\n`)]), recipients: [tight] });
+      // About 10 KB: more than the 5 KB left in the mailbox.
+      const body = (subject: string) => `From: <someone@example.org>\r\nSubject: ${subject}\r\n\r\n${`${'y'.repeat(70)}\r\n`.repeat(140)}.\r\n`;
+      const talk = async (from: string, size: string, subject: string) => {
+        const c = await RawSmtp.connect(fx.ports.smtp);
+        await c.reply();
+        await c.command('EHLO client.example.org');
+        assert.match(await c.command(`MAIL FROM:<${from}>${size}`), /^250/);
+        const tightReply = await c.command(`RCPT TO:<${tight}>`);
+        assert.match(await c.command(`RCPT TO:<${carol.address}>`), /^250/);
+        const data = await c.command('DATA');
+        const done = data.startsWith('354') ? (c.write(body(subject)), await c.reply()) : data;
+        await c.command('QUIT');
+        c.close();
+        return { tightReply, done };
+      };
+      // Declared size (RFC 1870): the full mailbox is refused at RCPT, the other recipient gets it.
+      const declared = await talk('someone@example.org', ' SIZE=10500', 'declared size');
+      assert.match(declared.tightReply, /^452 4\.2\.2 .*full/);
+      assert.match(declared.done, /^250 /);
+      // Size unknown at RCPT: accepted for both, then the full one is left out and the (local) sender told.
+      const late = await talk(alice.address, '', 'late refusal');
+      assert.match(late.tightReply, /^250/);
+      assert.match(late.done, /^250 /);
+      for (const subject of ['declared size', 'late refusal']) {
+        assert.ok((await fx.folder(carol.address)).some((m) => m.subject === subject), `${subject} delivered to carol`);
+        assert.ok(!(await fx.folder(tight)).some((m) => m.subject === subject), `${subject} not in the full mailbox`);
+      }
+      const dsn = (await until(async () => (await fx.folder(alice.address)).find((m) => /Undelivered mail returned to sender: late refusal/.test(m.subject)), 'a DSN for alice')).raw.toString();
+      assert.match(dsn, /Final-Recipient: rfc822; tight@wardpost\.test\r\nAction: failed\r\nStatus: 5\.2\.2/);
+      assert.doesNotMatch(dsn, /Final-Recipient: rfc822; carol/);
     });
 
     it('refuses AUTH on the MX port', async () => {

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, csrfToken, isAdminRole, ROLE_LABEL, setCsrfToken, type AccountSummary, type Me } from './api';
-import { Link, Loading, Notice } from './components/ui';
+import { Link, Loading } from './components/ui';
 import { navigate, useRoute } from './router';
 import { AccountDetail } from './screens/AccountDetail';
 import { Accounts } from './screens/Accounts';
 import { Audit } from './screens/Audit';
 import { Dashboard } from './screens/Dashboard';
 import { Enrol } from './screens/Enrol';
+import { Import } from './screens/Import';
+import { Password } from './screens/Password';
 import { Orgs } from './screens/Orgs';
 import { SignIn } from './screens/SignIn';
 
@@ -15,8 +17,10 @@ type State = { phase: 'loading' } | { phase: 'signed-out'; address?: string; not
 const NAV = [
   { to: '/', label: 'Overview' },
   { to: '/accounts', label: 'Accounts' },
+  { to: '/import', label: 'Import' },
   { to: '/orgs', label: 'Organisations' },
   { to: '/audit', label: 'Audit log' },
+  { to: '/password', label: 'Your password' },
 ];
 
 export function App() {
@@ -84,7 +88,11 @@ export function App() {
   const path = route.split('?')[0] ?? '/';
   const accountMatch = /^\/accounts\/(.+)$/.exec(path);
   let screen;
-  if (path === '/' || path === '') screen = <Dashboard />;
+  // A one-time password must be changed before anything else (the API refuses the rest meanwhile).
+  if (me.mustChangePassword) screen = <Password forced onChanged={() => void check()} />;
+  else if (path === '/' || path === '') screen = <Dashboard />;
+  else if (path === '/import') screen = <Import />;
+  else if (path === '/password') screen = <Password forced={false} onChanged={() => undefined} />;
   else if (path === '/accounts') screen = <Accounts />;
   else if (accountMatch) screen = <AccountDetail key={accountMatch[1]} address={decodeURIComponent(accountMatch[1]!)} me={me} />;
   else if (path === '/orgs') screen = <Orgs />;
@@ -146,11 +154,6 @@ export function App() {
         </nav>
       </header>
       <main className="main" id="main" tabIndex={-1}>
-        {me.mustChangePassword ? (
-          <Notice kind="warning" title="Your password is a one-time password">
-            Choose a new password in webmail before you carry on: one-time passwords are for the first sign-in only.
-          </Notice>
-        ) : null}
         {screen}
       </main>
       <footer className="footer">

@@ -3,6 +3,8 @@
  * CSRF token from sign-in is kept for this tab and echoed in `x-csrf-token` on every change.
  * Errors carry the API's own `message`, which is written to be shown to people as it is.
  */
+import { requestJson } from '../../shared/http';
+
 export interface OrgRef {
   id: number;
   slug: string;
@@ -60,15 +62,8 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError, plainWords } from '../../shared/http';
+export { formatBytes } from '../../shared/format';
 
 const CSRF_KEY = 'wardpost.admin.csrf';
 
@@ -81,50 +76,12 @@ export function setCsrfToken(value: string | null): void {
   else sessionStorage.removeItem(CSRF_KEY);
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const csrf = csrfToken();
-  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  } catch {
-    throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
-  }
-  const text = await res.text();
-  let data: Record<string, unknown> = {};
-  try {
-    data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    data = {};
-  }
-  if (!res.ok) {
-    const message = typeof data.message === 'string' ? data.message : `The server answered with status ${res.status}.`;
-    throw new ApiError(res.status, typeof data.error === 'string' ? data.error : `http_${res.status}`, message);
-  }
-  return data as T;
-}
-
-/** Sentence case for the API's messages ("no account has ..." -> "No account has ..."). */
-export function plainWords(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg ? msg.charAt(0).toUpperCase() + msg.slice(1) : 'Something went wrong.';
+/** A call to the REST API; changes carry this tab's CSRF token. */
+export function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return requestJson<T>(method, path, body, method === 'GET' ? null : csrfToken());
 }
 
 export const enc = encodeURIComponent;
-
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n <= 0) return '0 B';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1).replace(/\.0$/, '')} ${units[i]}`;
-}
 
 export function formatDate(iso: string): string {
   const d = new Date(iso);

@@ -7,6 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Account } from '../../../core/accounts/account-service.js';
+import { parseBasicAuthorization } from '../../../core/auth/basic.js';
 import { WardpostError } from '../../../core/errors.js';
 import type { Services } from '../../../core/services.js';
 
@@ -40,12 +41,10 @@ export async function authenticate(services: Services, req: FastifyRequest): Pro
     if (!t || !row || row.status !== 'active') throw new WardpostError('unauthenticated', 'that API token is unknown or revoked');
     return { account: row, mfaOk: true, via: 'token', scopes: t.scopes };
   }
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  const basic = parseBasicAuthorization(header);
+  if (basic === 'malformed') throw new WardpostError('unauthenticated', 'malformed Basic credentials (expected address:password)');
   if (basic) {
-    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 1) throw new WardpostError('unauthenticated', 'malformed Basic credentials (expected address:password)');
-    const account = await services.accounts.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1), { ip: req.ip, door: 'api' });
+    const account = await services.accounts.authenticate(basic.user, basic.password, { ip: req.ip, door: 'api' });
     return { account, mfaOk: false, via: 'basic', scopes: null };
   }
   const token = readCookie(req, SESSION_COOKIE);

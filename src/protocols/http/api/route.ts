@@ -54,7 +54,8 @@ export function defineRoute<Q extends z.ZodObject | undefined, P extends z.ZodOb
           reply,
         };
         const out = await handler(ctx as never);
-        if (reply.sent) return reply;
+        // A handler that streams its answer (reply.send(stream)) returns the reply itself.
+        if (reply.sent || out === reply) return reply;
         return doc.response.parse(out);
       } catch (err) {
         return sendError(reply, err);

@@ -11,15 +11,14 @@ const append: Handler<'APPEND'> = {
     const view = await findView(s, cmd.args.mailbox).catch(() => {
       throw no('TRYCREATE', `no folder named "${cmd.args.mailbox.slice(0, 100)}"`);
     });
-    const uids: number[] = [];
-    let validity = 0;
     for (const m of cmd.args.messages) {
       if (m.data.length > SERVER_LIMITS.appendLimit) throw no('TOOBIG', 'the message is larger than APPENDLIMIT');
-      const internalDate = m.internalDate?.date;
-      const res = await s.services.messages.append(view, Readable.from([m.data]), { flags: [...m.flags], internalDate });
-      uids.push(res.uid);
-      validity = res.uidvalidity;
     }
+    // RFC 3502 section 6.3.11: every message of one APPEND is stored, or none is.
+    const { uids, uidvalidity: validity } = await s.services.messages.appendAll(
+      view,
+      cmd.args.messages.map((m) => ({ source: Readable.from([m.data]), flags: [...m.flags], internalDate: m.internalDate?.date })),
+    );
     if (s.selected?.id === view.mailbox.id) await s.sendUpdates(false);
     return { code: `APPENDUID ${validity} ${uids.join(',')}`, text: 'APPEND completed' };
   },

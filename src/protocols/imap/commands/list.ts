@@ -1,5 +1,5 @@
 // LIST and LSUB (RFC 9051 6.3.9, RFC 3501 6.3.9, RFC 5258 LIST-EXTENDED, RFC 6154 SPECIAL-USE,
-// RFC 3348 CHILDREN, RFC 5819 LIST-STATUS): own folders, then folders shared with the account
+// RFC 3348 CHILDREN, RFC 5819 LIST-STATUS, RECURSIVEMATCH with CHILDINFO): own folders, then folders shared with the account
 // under the "Other Users" and "Shared Folders" namespaces, which appear as \Noselect levels.
 import type { MailboxView } from '../../../core/mail/mailbox-service.js';
 import { ALL_RIGHTS } from '../../../core/sharing/rights.js';
@@ -55,20 +55,28 @@ const list: Handler<'LIST'> = {
     }
     const all = await entries(s);
     const res = a.patterns.map((p) => patternRegex(a.reference, p));
+    const matches = (e: Entry) => res.some((re) => re.test(e.name));
     const subscribedOnly = a.selectOptions.includes('SUBSCRIBED');
     const specialOnly = a.selectOptions.includes('SPECIAL-USE');
+    const visible = (e: Entry) => !e.view || e.view.rights.includes('l');
+    const chosen = (e: Entry) => visible(e) && (!subscribedOnly || e.subscribed) && (!specialOnly || e.specialUse !== null);
+    // RFC 5258 3.5: with RECURSIVEMATCH, a level whose subscribed descendant the pattern misses is
+    // returned too, with CHILDINFO ("SUBSCRIBED"); \NonExistent when the level is not a folder.
+    const recursive = subscribedOnly && a.selectOptions.includes('RECURSIVEMATCH');
+    const childInfo = (e: Entry) => recursive && all.some((d) => d.name.startsWith(e.name + DELIM) && chosen(d) && !matches(d));
     const showSubscribed = subscribedOnly || a.returnOptions.subscribed;
     for (const e of all) {
-      if (!res.some((re) => re.test(e.name))) continue;
-      if (subscribedOnly && !e.subscribed) continue;
-      if (specialOnly && !e.specialUse) continue;
-      if (e.view && !e.view.rights.includes('l')) continue;
+      if (!matches(e) || !visible(e)) continue;
+      const info = childInfo(e);
+      if (!chosen(e) && !info) continue;
       const attrs: string[] = [];
-      if (!e.view) attrs.push('\\Noselect');
+      if (!e.view) attrs.push(info && !chosen(e) ? '\\NonExistent' : '\\Noselect');
       attrs.push(hasChildren(all, e.name) ? '\\HasChildren' : '\\HasNoChildren');
       if (showSubscribed && e.subscribed) attrs.push('\\Subscribed');
       if (e.specialUse) attrs.push(e.specialUse);
-      s.write(wire.untagged([wire.atom('LIST'), attrs.map((x) => wire.atom(x)), wire.str(DELIM), wire.mailbox(e.name, s.utf8)], { utf8: s.utf8 }));
+      const line: wire.ImapOut[] = [wire.atom('LIST'), attrs.map((x) => wire.atom(x)), wire.str(DELIM), wire.mailbox(e.name, s.utf8)];
+      if (info) line.push([wire.str('CHILDINFO'), [wire.str('SUBSCRIBED')]]);
+      s.write(wire.untagged(line, { utf8: s.utf8 }));
       if (a.returnOptions.status && e.view && e.view.rights.includes('r')) {
         const items = await statusItems(s, e.view, a.returnOptions.status);
         s.write(wire.untagged([wire.atom('STATUS'), wire.mailbox(e.name, s.utf8), items], { utf8: s.utf8 }));

@@ -38,13 +38,29 @@ async function open(s: ImapSession, name: string, examine: boolean, condstore: b
   const permanent = readOnly ? [] : [...SYSTEM.filter((f) => canSet(view, f)), ...keywords].map((f) => wire.atom(f));
   if (!readOnly && view.rights.includes('w')) permanent.push(wire.atom('\\*'));
   s.write(wire.status('*', 'OK', 'Flags permitted', wire.code('PERMANENTFLAGS', permanent)));
-  s.write(Buffer.from(`* ${sel.exists} EXISTS\r\n* 0 RECENT\r\n`));
-  if (firstUnseen) s.write(wire.status('*', 'OK', 'First unseen', wire.code('UNSEEN', firstUnseen)));
+  s.write(Buffer.from(`* ${sel.exists} EXISTS\r\n`));
+  if (s.rev2) {
+    // RFC 9051 6.3.2: a LIST response for the folder; RECENT and the UNSEEN code are gone.
+    s.write(wire.untagged([wire.atom('LIST'), (await folderAttributes(s, view)).map((a) => wire.atom(a)), wire.str(DELIM), wire.mailbox(displayName(view), true)], { utf8: true }));
+  } else {
+    await s.markRecent(sel, sel.uids);
+    s.write(Buffer.from(`* ${sel.recent.size} RECENT\r\n`));
+    if (firstUnseen) s.write(wire.status('*', 'OK', 'First unseen', wire.code('UNSEEN', firstUnseen)));
+  }
   s.write(wire.status('*', 'OK', 'UIDs valid', wire.code('UIDVALIDITY', Number(mbox.uidvalidity))));
   s.write(wire.status('*', 'OK', 'Predicted next UID', wire.code('UIDNEXT', Number(mbox.uidnext))));
   s.write(wire.status('*', 'OK', 'Highest', wire.code('HIGHESTMODSEQ', Number(mbox.highestmodseq))));
   if (qresync && qresync.uidValidity === Number(mbox.uidvalidity)) await resync(s, sel, rows, qresync);
   return { code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${examine ? 'EXAMINE' : 'SELECT'} completed` };
+}
+
+/** Attributes of one folder as LIST shows them (children, special use). */
+async function folderAttributes(s: ImapSession, view: MailboxView): Promise<string[]> {
+  const name = displayName(view);
+  const own = view.own ? await s.services.mailboxes.own(accountId(s)) : [];
+  const attrs = [own.some((m) => m.name.startsWith(name + DELIM)) ? '\\HasChildren' : '\\HasNoChildren'];
+  if (view.mailbox.special_use) attrs.push(view.mailbox.special_use);
+  return attrs;
 }
 
 function canSet(view: MailboxView, flag: string): boolean {
@@ -60,7 +76,7 @@ async function resync(s: ImapSession, sel: SelectedMailbox, rows: { uid: number;
   if (vanished.length) s.write(Buffer.from(`* VANISHED (EARLIER) ${formatRanges(rangesFromNumbers(vanished))}\r\n`));
   rows.forEach((r, i) => {
     if (Number(r.modseq) <= q.modSeq) return;
-    const flags = parseFlags(r.flags).map((f) => wire.atom(f));
+    const flags = s.flagAtoms(Number(r.uid), parseFlags(r.flags));
     s.write(wire.untagged([i + 1, wire.atom('FETCH'), [wire.atom('UID'), Number(r.uid), wire.atom('FLAGS'), flags, wire.atom('MODSEQ'), [Number(r.modseq)]]]));
   });
 }
@@ -135,11 +151,14 @@ export async function statusItems(s: ImapSession, view: MailboxView, items: read
   const mbox = await s.services.mailboxes.refresh(view.mailbox.id);
   let unseen = 0;
   let deleted = 0;
-  if (items.includes('UNSEEN') || items.includes('DELETED')) {
+  let recent = 0;
+  if (items.includes('UNSEEN') || items.includes('DELETED') || items.includes('RECENT')) {
     for (const r of await s.services.messages.flagsOf(mbox.id)) {
       const f = parseFlags(r.flags);
       if (!f.includes('\\Seen')) unseen++;
       if (f.includes('\\Deleted')) deleted++;
+      // Not yet reported \Recent to any session (RFC 3501 2.3.2).
+      if (Number(r.uid) >= Number(mbox.recent_uid)) recent++;
     }
   }
   const out: wire.ImapOut[] = [];
@@ -151,7 +170,7 @@ export async function statusItems(s: ImapSession, view: MailboxView, items: read
       UNSEEN: unseen,
       DELETED: deleted,
       SIZE: Number(mbox.size_bytes),
-      RECENT: 0,
+      RECENT: recent,
       HIGHESTMODSEQ: Number(mbox.highestmodseq),
       APPENDLIMIT: SERVER_LIMITS.appendLimit,
     };

@@ -55,11 +55,12 @@ function match(key: SearchKey, seq: number, row: MessageRow, ctx: Ctx): boolean 
       return parseFlags(row.flags).includes(key.flag) !== key.negate;
     case 'keyword':
       return parseFlags(row.flags).some((f) => f.toLowerCase() === key.keyword.toLowerCase()) !== key.negate;
-    case 'new':
     case 'recent':
-      return false;
+      return ctx.sel.recent.has(uid);
+    case 'new':
+      return ctx.sel.recent.has(uid) && !parseFlags(row.flags).includes('\\Seen');
     case 'old':
-      return true;
+      return !ctx.sel.recent.has(uid);
     case 'text': {
       const hits = ctx.textHits.get(key);
       if (hits) return hits.has(uid);
@@ -159,7 +160,8 @@ const search: Handler<'SEARCH'> = {
     const { hits, modseq, modseqUsed } = await runSearch(s, cmd.args.criteria);
     if (modseqUsed) s.condstore = true;
     const nums = hits.map(([seq, uid]) => (cmd.uid ? uid : seq));
-    const ret = cmd.args.returnOptions;
+    // RFC 9051 6.4.4: an IMAP4rev2 session always gets ESEARCH (no RETURN means RETURN (ALL)).
+    const ret = cmd.args.returnOptions ?? (s.rev2 ? [] : undefined);
     if (!ret) {
       const tail = modseqUsed && nums.length ? ` (MODSEQ ${modseq})` : '';
       s.write(Buffer.from(`* SEARCH${nums.length ? ' ' + nums.join(' ') : ''}${tail}\r\n`));

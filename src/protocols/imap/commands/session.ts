@@ -1,5 +1,6 @@
-// CAPABILITY, NOOP, CHECK, LOGOUT, STARTTLS, LOGIN, AUTHENTICATE, ENABLE, ID, IDLE, COMPRESS
-// (RFC 9051 sections 6.1, 6.2, 6.3.1, 6.3.13, 6.4.1; RFC 4959 SASL-IR; RFC 2971 ID; RFC 2177 IDLE).
+// CAPABILITY, NOOP, CHECK, LOGOUT, STARTTLS, LOGIN, AUTHENTICATE, UNAUTHENTICATE, ENABLE, ID, IDLE,
+// COMPRESS (RFC 9051 sections 6.1, 6.2, 6.3.1, 6.3.13, 6.4.1; RFC 4959 SASL-IR; RFC 2971 ID;
+// RFC 2177 IDLE; RFC 8437 UNAUTHENTICATE).
 import { parseIdleDone, parseSaslResponse, wire } from '../proto/index.js';
 import type { ImapSession } from '../session.js';
 import { bad, no } from '../errors.js';
@@ -78,14 +79,25 @@ const authenticate: Handler<'AUTHENTICATE'> = {
   },
 };
 
-const ENABLEABLE = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
+/** RFC 8437 section 3: the session is reset to not authenticated; TLS and compression stay on. */
+const unauthenticate: Handler<'UNAUTHENTICATE'> = {
+  states: AUTH,
+  async run(s) {
+    s.signedOut();
+    return { text: 'Not authenticated any more' };
+  },
+};
+
+/** What ENABLE accepts, by the upper-case form the parser gives, with the name it is known by. */
+const ENABLEABLE = new Map(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'IMAP4rev2'].map((c) => [c.toUpperCase(), c]));
 
 const enable: Handler<'ENABLE'> = {
   states: AUTH,
   async run(s, cmd) {
     const done: string[] = [];
-    for (const c of cmd.args.capabilities) {
-      if (!ENABLEABLE.has(c) || s.enabled.has(c)) continue;
+    for (const asked of cmd.args.capabilities) {
+      const c = ENABLEABLE.get(asked.toUpperCase());
+      if (!c || s.enabled.has(c)) continue;
       s.enabled.add(c);
       if (c === 'CONDSTORE' || c === 'QRESYNC') s.condstore = true;
       done.push(c);
@@ -136,6 +148,7 @@ export const sessionHandlers = {
   STARTTLS: starttls,
   LOGIN: login,
   AUTHENTICATE: authenticate,
+  UNAUTHENTICATE: unauthenticate,
   ENABLE: enable,
   ID: id,
   IDLE: idle,

@@ -6,19 +6,7 @@ import type { SortCriterion } from '../proto/index.js';
 import type { ImapSession } from '../session.js';
 import { SELECTED, selected, type Handler } from './common.js';
 import { runSearch } from './search.js';
-
-/** The base subject (RFC 5256 section 2.1): no Re:/Fw:/Fwd:, [tags] or (fwd), case-folded. */
-export function baseSubject(subject: string): string {
-  let s = subject.replace(/\s+/g, ' ').trim();
-  for (;;) {
-    const before = s;
-    s = s.replace(/\s*\(fwd\)$/i, '').trim();
-    s = s.replace(/^((\[[^\]]*\]\s*)*(re|fwd?)\s*(\[[^\]]*\])?\s*:\s*)+/i, '').trim();
-    s = s.replace(/^\[fwd:(.*)\]$/i, '$1').trim();
-    if (s === before) break;
-  }
-  return s.toLowerCase();
-}
+import { baseSubject, formatThreads, threadOrderedSubject, threadReferences, type ThreadInput } from '../threading.js';
 
 interface Item {
   seq: number;
@@ -76,75 +64,19 @@ const sort: Handler<'SORT'> = {
   },
 };
 
-interface Node {
-  it: Item;
-  children: Node[];
-}
-
-function render(n: Node, uid: boolean): string {
-  const id = String(uid ? n.it.uid : n.it.seq);
-  if (!n.children.length) return id;
-  if (n.children.length === 1) return `${id} ${render(n.children[0]!, uid)}`;
-  return `${id} ${n.children.map((c) => `(${render(c, uid)})`).join('')}`;
-}
-
-/** REFERENCES (RFC 5256 section 2.2), simplified: parents from References/In-Reply-To among the results, then roots with the same base subject joined. */
-function threadReferences(list: Item[]): Node[] {
-  const byId = new Map<string, Node>();
-  const nodes = list.map((it) => ({ it, children: [] as Node[] }));
-  for (const n of nodes) if (n.it.index?.messageId && !byId.has(n.it.index.messageId)) byId.set(n.it.index.messageId, n);
-  const roots: Node[] = [];
-  for (const n of nodes) {
-    const refs = [...(n.it.index?.references ?? [])];
-    if (n.it.index?.inReplyTo) refs.push(n.it.index.inReplyTo);
-    let parent: Node | undefined;
-    for (let i = refs.length - 1; i >= 0 && !parent; i--) {
-      const p = byId.get(refs[i]!);
-      if (p && p !== n) parent = p;
-    }
-    if (parent && !isDescendant(n, parent)) parent.children.push(n);
-    else roots.push(n);
-  }
-  const bySubject = new Map<string, Node>();
-  const out: Node[] = [];
-  for (const r of roots.sort((a, b) => sentOrArrival(a.it) - sentOrArrival(b.it))) {
-    const subj = baseSubject(r.it.index?.subject ?? '');
-    const host = subj ? bySubject.get(subj) : undefined;
-    if (host) host.children.push(r);
-    else {
-      if (subj) bySubject.set(subj, r);
-      out.push(r);
-    }
-  }
-  const order = (n: Node) => {
-    n.children.sort((a, b) => sentOrArrival(a.it) - sentOrArrival(b.it));
-    n.children.forEach(order);
-  };
-  out.forEach(order);
-  return out;
-}
-
-function isDescendant(ancestor: Node, n: Node): boolean {
-  return ancestor.children.some((c) => c === n || isDescendant(c, n));
-}
-
-function threadOrderedSubject(list: Item[]): Node[] {
-  const groups = new Map<string, Item[]>();
-  for (const it of [...list].sort((a, b) => sentOrArrival(a) - sentOrArrival(b) || a.seq - b.seq)) {
-    const k = baseSubject(it.index?.subject ?? '');
-    const g = groups.get(k) ?? [];
-    g.push(it);
-    groups.set(k, g);
-  }
-  return [...groups.values()].map((g) => ({ it: g[0]!, children: g.slice(1).map((it) => ({ it, children: [] })) }));
+/** What threading needs of one result (RFC 5256 section 2.2: sent date, else arrival). */
+function threadInput(it: Item, uid: boolean): ThreadInput {
+  const idx = it.index;
+  const refs = idx?.references.length ? idx.references : idx?.inReplyTo ? [idx.inReplyTo] : [];
+  return { id: uid ? it.uid : it.seq, messageId: idx?.messageId ?? null, references: refs, subject: idx?.subject ?? '', date: sentOrArrival(it) };
 }
 
 const thread: Handler<'THREAD'> = {
   states: SELECTED,
   async run(s, cmd) {
-    const list = await items(s, cmd.args.criteria);
+    const list = (await items(s, cmd.args.criteria)).map((it) => threadInput(it, cmd.uid));
     const roots = cmd.args.algorithm === 'ORDEREDSUBJECT' ? threadOrderedSubject(list) : threadReferences(list);
-    s.write(Buffer.from(`* THREAD${roots.length ? ' ' : ''}${roots.map((r) => `(${render(r, cmd.uid)})`).join('')}\r\n`));
+    s.write(Buffer.from(`* THREAD${roots.length ? ' ' : ''}${formatThreads(roots)}\r\n`));
   },
 };
 

@@ -20,7 +20,7 @@ const store: Handler<'STORE'> = {
       if (a.silent && !s.condstore) continue;
       const items: wire.ImapOut[] = [];
       if (cmd.uid) items.push(wire.atom('UID'), t.uid);
-      if (!a.silent) items.push(wire.atom('FLAGS'), c.flags.map((f) => wire.atom(f)));
+      if (!a.silent) items.push(wire.atom('FLAGS'), s.flagAtoms(t.uid, c.flags));
       if (s.condstore) items.push(wire.atom('MODSEQ'), [c.modseq]);
       s.write(wire.untagged([t.seq, wire.atom('FETCH'), items]));
     }

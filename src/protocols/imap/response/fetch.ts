@@ -151,7 +151,7 @@ export async function writeFetch(
     const flags = () => {
       if (flagsDone) return;
       flagsDone = true;
-      item('FLAGS', parseFlags(row.flags).map((f) => wire.atom(f)));
+      item('FLAGS', s.flagAtoms(t.uid, parseFlags(row.flags)));
     };
     if (seenNow) flags();
     for (const a of attrs) {

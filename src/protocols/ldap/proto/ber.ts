@@ -116,22 +116,22 @@ export function readReader(el: BerElement, what: string): BerReader {
 
 // ---- writing ----
 
-/** Octets of a definite length's encoding (X.690 section 8.1.3). */
-function headerSize(n: number): number {
+/** Octets of a tag and definite length's encoding (X.690 section 8.1.3). */
+export function headerSize(n: number): number {
   return n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : n < 0x1000000 ? 5 : 6;
 }
 
-/** Writes tag and length at the start of `out` (sized by headerSize); returns where the value goes. */
-function writeHeader(out: Buffer, tag: number, n: number): number {
+/** Writes tag and length at `at` in `out` (sized by headerSize); returns where the value goes. */
+export function writeHeader(out: Buffer, tag: number, n: number, at = 0): number {
   const h = headerSize(n);
-  out[0] = tag;
-  if (n < 0x80) out[1] = n;
+  out[at] = tag;
+  if (n < 0x80) out[at + 1] = n;
   else {
     const k = h - 2;
-    out[1] = 0x80 | k;
-    for (let i = 0, v = n; i < k; i++, v = Math.floor(v / 256)) out[h - 1 - i] = v & 0xff;
+    out[at + 1] = 0x80 | k;
+    for (let i = 0, v = n; i < k; i++, v = Math.floor(v / 256)) out[at + h - 1 - i] = v & 0xff;
   }
-  return h;
+  return at + h;
 }
 
 // Every encoder allocates its output once (from Node's buffer pool) and copies its parts in.

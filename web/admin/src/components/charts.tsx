@@ -143,3 +143,51 @@ export function Ring({ value, total, label, size = 150 }: { value: number; total
     </svg>
   );
 }
+
+export interface DayDatum {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  value: number;
+}
+
+/** One column per day, oldest on the left, with day-of-month labels and the busiest day's value. */
+export function DailyChart({ data, title, unit, width = 560 }: { data: DayDatum[]; title: string; unit: string; width?: number }) {
+  const height = 190;
+  const left = 40;
+  const bottom = 30;
+  const ticks = axis(Math.max(0, ...data.map((d) => d.value)));
+  const max = ticks[ticks.length - 1]!;
+  const plotH = height - bottom - 10;
+  const slot = (width - left - 10) / Math.max(1, data.length);
+  const desc = data.map((d) => `${d.day}: ${d.value} ${unit}`).join('; ');
+  return (
+    <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}. ${desc || 'No data.'}`} preserveAspectRatio="xMinYMin meet">
+      <title>{title}</title>
+      {ticks.map((t, i) => {
+        const y = 10 + plotH - (plotH * t) / max;
+        return (
+          <g key={i}>
+            <line x1={left} x2={width - 10} y1={y} y2={y} className="chart__grid" />
+            <text x={left - 6} y={y} className="chart__tick" textAnchor="end" dominantBaseline="middle">
+              {t}
+            </text>
+          </g>
+        );
+      })}
+      {data.map((d, i) => {
+        const h = max > 0 ? (plotH * d.value) / max : 0;
+        const x = left + i * slot + slot * 0.15;
+        return (
+          <g key={d.day}>
+            <rect x={x} y={10 + plotH - h} width={slot * 0.7} height={Math.max(h, d.value > 0 ? 2 : 0)} rx={2} className="chart__bar">
+              <title>{`${d.day}: ${d.value} ${unit}`}</title>
+            </rect>
+            <text x={x + slot * 0.35} y={height - 10} className="chart__tick" textAnchor="middle">
+              {Number(d.day.slice(8))}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}

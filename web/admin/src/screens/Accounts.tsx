@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { api, formatBytes, ROLE_LABEL, type Account, type Org } from '../api';
+import { FilterBar } from '../components/FilterBar';
 import { ErrorSummary, Link, Loading, Meter, StatusTag } from '../components/ui';
 import { useLoad } from '../useLoad';
 
@@ -27,37 +28,26 @@ export function Accounts() {
       <h1 className="page-title">Accounts</h1>
       <p className="lede">Find a member of staff to suspend or restore their account, reset their password or change their mailbox size.</p>
       <ErrorSummary error={error} />
-      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div className="field field--inline field--grow">
-          <label className="field__label" htmlFor="account-search">
-            Search by name or email address
-          </label>
-          <input id="account-search" className="input" type="search" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
-        </div>
-        <div className="field field--inline">
-          <label className="field__label" htmlFor="account-org">
-            Organisation
-          </label>
-          <select id="account-org" className="select" value={org} onChange={(e) => setOrg(e.target.value)}>
-            <option value="">All organisations</option>
-            {(data?.orgs ?? []).map((o) => (
-              <option key={o.slug} value={o.slug}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field--inline">
-          <label className="field__label" htmlFor="account-status">
-            Status
-          </label>
-          <select id="account-status" className="select" value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">Any status</option>
-            <option value="active">Active</option>
-            <option value="suspended">Suspended</option>
-          </select>
-        </div>
-      </form>
+      <FilterBar
+        search
+        filters={[
+          { kind: 'search', id: 'account-search', label: 'Search by name or email address', value: q, onChange: setQ, grow: true },
+          { kind: 'select', id: 'account-org', label: 'Organisation', value: org, onChange: setOrg, options: [{ value: '', label: 'All organisations' }, ...(data?.orgs ?? []).map((o) => ({ value: o.slug, label: o.name }))] },
+          {
+            kind: 'select',
+            id: 'account-status',
+            label: 'Status',
+            value: status,
+            onChange: setStatus,
+            options: [
+              { value: '', label: 'Any status' },
+              { value: 'active', label: 'Active' },
+              { value: 'suspended', label: 'Suspended' },
+              { value: 'deleted', label: 'Deleted (within retention)' },
+            ],
+          },
+        ]}
+      />
       {loading && !data ? (
         <Loading what="accounts" />
       ) : (

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, formatBytes, formatDate, type AuditEntry, type Org } from '../api';
+import { FilterBar } from '../components/FilterBar';
 import { ErrorSummary, Loading } from '../components/ui';
 import { useLoad } from '../useLoad';
 
@@ -36,37 +37,20 @@ export function Audit() {
     <>
       <h1 className="page-title">Audit log</h1>
       <p className="lede">Every change made by administrators and staff, with who made it, from where and when. Newest first.</p>
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <div className="field field--inline">
-          <label className="field__label" htmlFor="audit-org">
-            Organisation
-          </label>
-          <select id="audit-org" className="select" value={org} onChange={(e) => setOrg(e.target.value)}>
-            <option value="">All you administer</option>
-            {(orgs.data?.items ?? []).map((o) => (
-              <option key={o.slug} value={o.slug}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field--inline field--grow">
-          <label className="field__label" htmlFor="audit-text">
-            Person, action or address
-          </label>
-          <input id="audit-text" className="input" type="search" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
-        </div>
-        <div className="field field--inline">
-          <label className="field__label" htmlFor="audit-limit">
-            Show
-          </label>
-          <select id="audit-limit" className="select" value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
-            <option value={100}>Latest 100</option>
-            <option value={500}>Latest 500</option>
-            <option value={1000}>Latest 1000</option>
-          </select>
-        </div>
-      </form>
+      <FilterBar
+        filters={[
+          { kind: 'select', id: 'audit-org', label: 'Organisation', value: org, onChange: setOrg, options: [{ value: '', label: 'All you administer' }, ...(orgs.data?.items ?? []).map((o) => ({ value: o.slug, label: o.name }))] },
+          { kind: 'search', id: 'audit-text', label: 'Person, action or address', value: text, onChange: setText, grow: true },
+          {
+            kind: 'select',
+            id: 'audit-limit',
+            label: 'Show',
+            value: String(limit),
+            onChange: (v) => setLimit(Number(v)),
+            options: [100, 500, 1000].map((n) => ({ value: String(n), label: `Latest ${n}` })),
+          },
+        ]}
+      />
       <ErrorSummary error={log.error ?? orgs.error} />
       {log.loading && !log.data ? (
         <Loading what="the audit log" />

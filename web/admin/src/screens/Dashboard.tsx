@@ -1,34 +1,35 @@
 import { api, formatBytes, type Account, type Org } from '../api';
-import { BarChart, Ring, StorageChart } from '../components/charts';
+import { BarChart, DailyChart, Ring, StorageChart } from '../components/charts';
 import { ErrorSummary, Link, Loading } from '../components/ui';
 import { useLoad } from '../useLoad';
 
+interface Stats {
+  accountsByStatus: Record<string, number>;
+  byOrg: { org: { id: number; slug: string; name: string }; accounts: Record<string, number>; usedBytes: number; quotaBytes: number }[];
+  mailPerDay: { day: string; messages: number; bytes: number }[];
+}
+
+const STATUS_LABEL: Record<string, string> = { active: 'Active', suspended: 'Suspended', deleted: 'Deleted (kept for now)' };
+const live = (counts: Record<string, number>) => (counts.active ?? 0) + (counts.suspended ?? 0);
+
 export function Dashboard() {
   const { data, error, loading } = useLoad(async () => {
-    const [accounts, orgs] = await Promise.all([api<{ items: Account[] }>('GET', '/api/v1/accounts'), api<{ items: Org[] }>('GET', '/api/v1/orgs')]);
-    return { accounts: accounts.items, orgs: orgs.items };
+    const [accounts, orgs, stats] = await Promise.all([api<{ items: Account[] }>('GET', '/api/v1/accounts'), api<{ items: Org[] }>('GET', '/api/v1/orgs'), api<Stats>('GET', '/api/v1/stats?days=14')]);
+    return { accounts: accounts.items.filter((a) => a.status !== 'deleted'), orgs: orgs.items, stats };
   }, []);
 
   if (loading && !data) return <Loading what="the dashboard" />;
   if (error) return <ErrorSummary error={error} />;
   if (!data) return null;
 
-  const { accounts, orgs } = data;
-  const byOrg = new Map<number, { label: string; count: number; used: number; quota: number }>();
-  for (const o of orgs) byOrg.set(o.id, { label: o.name, count: 0, used: 0, quota: 0 });
-  for (const a of accounts) {
-    const row = byOrg.get(a.org.id) ?? { label: a.org.name, count: 0, used: 0, quota: 0 };
-    row.count++;
-    row.used += a.usedBytes;
-    row.quota += a.quotaBytes;
-    byOrg.set(a.org.id, row);
-  }
-  const rows = [...byOrg.values()].sort((x, y) => y.count - x.count || x.label.localeCompare(y.label));
-  const used = accounts.reduce((s, a) => s + a.usedBytes, 0);
-  const quota = accounts.reduce((s, a) => s + a.quotaBytes, 0);
-  const suspended = accounts.filter((a) => a.status === 'suspended').length;
+  const { accounts, orgs, stats } = data;
+  const byOrg = [...stats.byOrg].sort((x, y) => live(y.accounts) - live(x.accounts) || x.org.name.localeCompare(y.org.name));
+  const used = stats.byOrg.reduce((s, o) => s + o.usedBytes, 0);
+  const quota = stats.byOrg.reduce((s, o) => s + o.quotaBytes, 0);
+  const suspended = stats.accountsByStatus.suspended ?? 0;
   const mustChange = accounts.filter((a) => a.mustChangePassword).length;
   const nearlyFull = accounts.filter((a) => a.quotaBytes > 0 && a.usedBytes / a.quotaBytes >= 0.9);
+  const mailTotal = stats.mailPerDay.reduce((s, d) => s + d.messages, 0);
 
   return (
     <>
@@ -68,7 +69,16 @@ export function Dashboard() {
           <h2 id="chart-accounts" className="card__title">
             Accounts per organisation
           </h2>
-          <BarChart title="Accounts per organisation" data={rows.map((r) => ({ label: r.label, value: r.count }))} />
+          <BarChart title="Accounts per organisation" data={byOrg.map((o) => ({ label: o.org.name, value: live(o.accounts) }))} />
+          <h3 className="card__subtitle">By status</h3>
+          <BarChart title="Accounts by status" data={Object.entries(stats.accountsByStatus).map(([k, v]) => ({ label: STATUS_LABEL[k] ?? k, value: v }))} />
+        </section>
+        <section className="card" aria-labelledby="chart-mail">
+          <h2 id="chart-mail" className="card__title">
+            Mail received, last 14 days
+          </h2>
+          <p className="card__note">{`${mailTotal} messages stored in the mailboxes you administer`}</p>
+          <DailyChart title="Messages stored per day" unit="messages" data={stats.mailPerDay.map((d) => ({ day: d.day, value: d.messages }))} />
         </section>
         <section className="card" aria-labelledby="chart-storage">
           <h2 id="chart-storage" className="card__title">
@@ -91,7 +101,7 @@ export function Dashboard() {
               </div>
             </dl>
           </div>
-          <StorageChart title="Storage used against quota, per organisation" data={rows.filter((r) => r.quota > 0).map((r) => ({ label: r.label, used: r.used, quota: r.quota }))} />
+          <StorageChart title="Storage used against quota, per organisation" data={byOrg.filter((o) => o.quotaBytes > 0).map((o) => ({ label: o.org.name, used: o.usedBytes, quota: o.quotaBytes }))} />
         </section>
       </div>
     </>

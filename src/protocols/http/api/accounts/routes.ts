@@ -1,45 +1,24 @@
 /** /api/v1/accounts: staff accounts, administered within the caller's organisation scope. */
 import type { FastifyInstance } from 'fastify';
-import type { AdminAction, Principal } from '../../../../core/admin/policy.js';
-import type { Account } from '../../../../core/accounts/account-service.js';
+import type { AdminAction } from '../../../../core/admin/policy.js';
 import { WardpostError, notFound } from '../../../../core/errors.js';
+import { accountInScope, adminPrincipal } from './scope.js';
 import type { Services } from '../../../../core/services.js';
-import { assertScope, type Caller } from '../auth.js';
+import type { Caller } from '../auth.js';
 import { defineRoute } from '../route.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { actorOf } from '../session/routes.js';
 import * as S from './schema.js';
 
-/** The caller as an administrator, checked for a strong session and token scope. */
-export async function adminPrincipal(services: Services, caller: Caller, action: AdminAction): Promise<Principal> {
-  if (caller.scopes) assertScope(caller, action === 'read' ? 'admin:read' : 'admin:write');
-  const p = await services.policy.principal(caller.account, caller.mfaOk || caller.via === 'token');
-  services.policy.assertAdmin(p);
-  services.policy.assertStrongSession(p);
-  if (caller.account.mustChangePassword) throw new WardpostError('forbidden', 'change your password first (POST /api/v1/auth/password)', { mustChangePassword: true });
-  return p;
-}
+export { adminPrincipal } from './scope.js';
 
 export function registerAccountRoutes(app: FastifyInstance, services: Services, registry: RouteRegistry): void {
-  /** Loads an account the caller may act on; one that is out of scope looks like one that does not exist. */
-  const target = async (caller: Caller, address: string, action: AdminAction): Promise<Account> => {
-    const p = await adminPrincipal(services, caller, action);
-    const a = await services.accounts.show(address);
-    try {
-      services.policy.assertOrg(p, a.org.id, action);
-    } catch (err) {
-      if (action === 'read') throw notFound(`no account has the address ${address}`);
-      throw err;
-    }
-    return a;
-  };
+  const target = (caller: Caller, address: string, action: AdminAction) => accountInScope(services, caller, address, action);
 
   defineRoute(app, services, registry, { method: 'get', path: '/api/v1/accounts', tag: 'accounts', summary: 'Accounts you administer', query: S.ListQuery, response: S.AccountList }, async ({ caller, query }) => {
     const p = await adminPrincipal(services, caller, 'read');
-    const visible = services.policy.visibleOrgs(p);
     if (query.org) services.policy.assertOrg(p, (await services.orgs.get(query.org)).id, 'read');
-    const items = await services.accounts.list(query.org ? { orgSlug: query.org } : {});
-    return { items: items.filter((a) => visible === null || visible.has(a.org.id)) };
+    return { items: await services.accounts.list({ ...(query.org ? { orgSlug: query.org } : {}), orgIds: services.policy.visibleOrgs(p), ...(query.kind ? { kind: query.kind } : {}) }) };
   });
 
   defineRoute(app, services, registry, { method: 'post', path: '/api/v1/accounts', tag: 'accounts', summary: 'Create an account', body: S.CreateAccountBody, response: S.CreatedAccount }, async ({ caller, body, req }) => {
@@ -59,15 +38,28 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services, 
     target(caller, params.address, 'read'),
   );
 
-  for (const [verb, status] of [
-    ['suspend', 'suspended'],
-    ['restore', 'active'],
-  ] as const) {
-    defineRoute(app, services, registry, { method: 'post', path: `/api/v1/accounts/{address}/${verb}`, tag: 'accounts', summary: verb === 'suspend' ? 'Suspend (blocks sign-in)' : 'Lift a suspension', params: S.AddressParams, response: S.AccountSchema }, async ({ caller, params, req }) => {
-      const a = await target(caller, params.address, 'write');
-      return services.accounts.setStatus(a.address, status, actorOf(caller, req.ip));
-    });
-  }
+  defineRoute(app, services, registry, { method: 'patch', path: '/api/v1/accounts/{address}', tag: 'accounts', summary: 'Change name, job title, mobile or role', params: S.AddressParams, body: S.UpdateAccountBody, response: S.AccountSchema }, async ({ caller, params, body, req }) => {
+    const a = await target(caller, params.address, 'write');
+    const p = await adminPrincipal(services, caller, 'write');
+    if ((body.role === 'national-admin' || a.role === 'national-admin') && body.role !== undefined && p.scope !== null) throw new WardpostError('forbidden', 'only national administrators grant or take the national administrator role', { field: 'role' });
+    return services.accounts.update(a.address, body, actorOf(caller, req.ip));
+  });
+
+  defineRoute(app, services, registry, { method: 'post', path: '/api/v1/accounts/{address}/suspend', tag: 'accounts', summary: 'Suspend (blocks sign-in, ends sessions)', params: S.AddressParams, response: S.AccountSchema }, async ({ caller, params, req }) => {
+    const a = await target(caller, params.address, 'write');
+    return services.accounts.setStatus(a.address, 'suspended', actorOf(caller, req.ip));
+  });
+
+  defineRoute(app, services, registry, { method: 'post', path: '/api/v1/accounts/{address}/restore', tag: 'accounts', summary: 'Lift a suspension, or bring back a deleted account within its retention period', params: S.AddressParams, response: S.AccountSchema }, async ({ caller, params, req }) => {
+    const a = await target(caller, params.address, 'write');
+    return services.deletion.restore(a.address, actorOf(caller, req.ip));
+  });
+
+  defineRoute(app, services, registry, { method: 'delete', path: '/api/v1/accounts/{address}', tag: 'accounts', summary: 'Delete: sign-in stops now; mail is kept for the retention period, then purged', params: S.AddressParams, query: S.DeleteQuery, response: S.AccountSchema }, async ({ caller, params, query, req }) => {
+    const a = await target(caller, params.address, 'write');
+    if (a.id === caller.account.id) throw new WardpostError('forbidden', 'you cannot delete your own account');
+    return services.deletion.delete(a.address, query.retentionDays, actorOf(caller, req.ip));
+  });
 
   defineRoute(app, services, registry, { method: 'post', path: '/api/v1/accounts/{address}/reset-password', tag: 'accounts', summary: 'Reset to a one-time password that must be changed at next sign-in', params: S.AddressParams, response: S.ResetResponse }, async ({ caller, params, req }) => {
     const a = await target(caller, params.address, 'reset-password');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../../../core/accounts/account-service.js';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../../../../core/accounts/account-deletion.js';
 
 export const AccountSchema = z.object({
   id: z.number(),
@@ -18,9 +19,11 @@ export const AccountSchema = z.object({
   status: z.string(),
   mustChangePassword: z.boolean(),
   createdAt: z.string(),
+  deletedAt: z.string().nullable(),
+  purgeAfter: z.string().nullable(),
 });
 export const AccountList = z.object({ items: z.array(AccountSchema) });
-export const ListQuery = z.object({ org: z.string().max(100).optional() });
+export const ListQuery = z.object({ org: z.string().max(100).optional(), kind: z.enum(['person', 'shared']).optional() });
 export const AddressParams = z.object({ address: z.string().min(3).max(320) });
 export const CreateAccountBody = z.object({
   address: z.string().min(3).max(320),
@@ -36,3 +39,14 @@ export const CreatedAccount = z.object({ account: AccountSchema, oneTimePassword
 export const QuotaBody = z.object({ quota: z.union([z.string().min(1).max(20), z.number().int().min(0)]) });
 export const MoveBody = z.object({ org: z.string().min(1).max(100) });
 export const ResetResponse = z.object({ oneTimePassword: z.string() });
+export const UpdateAccountBody = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    jobTitle: z.string().max(200).nullable().optional(),
+    mobile: z.string().max(32).nullable().optional(),
+    role: z.enum(ROLES).optional(),
+  })
+  .strict();
+export const DeleteQuery = z.object({
+  retentionDays: z.coerce.number().int().min(0).max(MAX_RETENTION_DAYS).default(DEFAULT_RETENTION_DAYS).describe('days the mail is kept (and the account can be restored) before it is purged'),
+});

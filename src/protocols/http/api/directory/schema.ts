@@ -1,5 +1,6 @@
 /** Request and response shapes of /api/v1/directory: validated here, documented in OpenAPI from here. */
 import { z } from 'zod';
+import { PHOTO_MAX_BYTES } from '../../../../core/directory/photo.js';
 import { ENTRY_KINDS, VISIBILITIES } from '../../../../core/directory/types.js';
 
 export const SearchQuerySchema = z.object({
@@ -34,7 +35,18 @@ export const EntrySchema = z.object({
   registration: z.string().nullable(),
   nationalCode: z.string().nullable(),
   visibility: z.enum(VISIBILITIES),
+  photoUrl: z.string().nullable().describe('Where the entry\'s photo is (GET, same sign-in), null when it has none; the URL changes with the photo'),
 });
+
+export const PhotoBodySchema = z.object({
+  data: z
+    .string()
+    .max(Math.ceil(PHOTO_MAX_BYTES / 3) * 4 + 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    .describe(`The image, base64: JPEG or PNG of at most ${PHOTO_MAX_BYTES} bytes`),
+});
+
+export const PhotoResponseSchema = z.string().describe('The image bytes (image/jpeg or image/png), with an ETag');
 
 export const SearchResponseSchema = z.object({ total: z.number(), offset: z.number(), limit: z.number(), entries: z.array(EntrySchema), tookMs: z.number() });
 

@@ -1,5 +1,5 @@
 // Commands about the connection rather than mail (RFC 9051 sections 6.1 to 6.3.1, RFC 2971 ID,
-// RFC 4978 COMPRESS, RFC 2177 IDLE).
+// RFC 4978 COMPRESS, RFC 2177 IDLE, RFC 8437 UNAUTHENTICATE).
 
 import { decodeBase64, isBase64Char } from '../base64.js';
 import { quoteForText } from '../errors.js';
@@ -47,6 +47,7 @@ export const sessionCommands = {
   CHECK: command<'CHECK'>(noArgs),
   CLOSE: command<'CLOSE'>(noArgs),
   UNSELECT: command<'UNSELECT'>(noArgs),
+  UNAUTHENTICATE: command<'UNAUTHENTICATE'>(noArgs),
   NAMESPACE: command<'NAMESPACE'>(noArgs),
   AUTHENTICATE: command<'AUTHENTICATE'>(args({
     mechanism: arg('a SASL mechanism', (r) => r.keyword('a SASL mechanism')),

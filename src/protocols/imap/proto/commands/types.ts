@@ -237,6 +237,7 @@ export interface CommandArgs {
   CHECK: NoArgs;
   CLOSE: NoArgs;
   UNSELECT: NoArgs;
+  UNAUTHENTICATE: NoArgs;
   EXPUNGE: ExpungeArgs;
   SEARCH: SearchArgs;
   SORT: SortArgs;
