@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
+import { dkimVerify } from 'mailauth';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../helpers/engines.js';
 import { readAll, rfc822 } from '../../helpers/messages.js';
@@ -76,6 +77,30 @@ forEachEngine('mail transport store and queue', (engine) => {
     const rec = await transport.dkim.dnsRecord('rxh.nhs.example');
     assert.match(rec.name, /^wp\d{4}\._domainkey\.rxh\.nhs\.example$/);
     assert.match(rec.value, /^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]{300,}$/);
+  });
+
+  it('DKIM signatures verify even when the clock moves on while signing', async () => {
+    await transport.dkim.keyFor('rxh.nhs.example');
+    const rec = await transport.dkim.dnsRecord('rxh.nhs.example');
+    const message = rfc822({ from: 'ann@rxh.nhs.example', to: 'friend@elsewhere.example', subject: 'clock' });
+    // Every read of the clock moves it 600 ms on, so a signer that reads it twice writes one t= in
+    // the header it hashes and another in the header it returns (about 1 in 1,000 real signatures).
+    const realNow = Date.now;
+    let fake = realNow();
+    Date.now = () => (fake += 600);
+    let header: string;
+    try {
+      header = await transport.dkim.sign('rxh.nhs.example', Readable.from([message]));
+    } finally {
+      Date.now = realNow;
+    }
+    const res = await dkimVerify(Buffer.concat([Buffer.from(header), message]), {
+      resolver: async (name: string, type: string) => {
+        if (type === 'TXT' && name === rec.name) return [[rec.value]];
+        throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+      },
+    });
+    assert.equal(res.results[0]?.status.result, 'pass', JSON.stringify(res.results[0]?.status));
   });
 
   it('distribution lists expand to members; unknown local addresses are refused', async () => {
