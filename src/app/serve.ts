@@ -12,6 +12,7 @@ import { registerDav } from '../protocols/dav/webdav.js';
 import { createHttpServer } from '../protocols/http/http-server.js';
 import { authenticate } from '../protocols/http/api/auth.js';
 import { registerJmap } from '../protocols/jmap/routes.js';
+import { registerAutoconfig, type ClientSettings } from '../protocols/http/autoconfig.js';
 import { startImap } from '../protocols/imap/server.js';
 import { startLdap } from '../protocols/ldap/server.js';
 import { bootstrapNationalAdmin, ensureDataDir, ensureTlsCertificate } from './bootstrap.js';
@@ -42,6 +43,8 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   await platform.services.directory.start();
 
   let doors: DoorProbe[] | null = null;
+  // What auto-configuration tells mail clients: known once every listener has its port.
+  let clientSettings: ClientSettings | null = null;
   const http = createHttpServer({
     logger,
     metrics,
@@ -50,6 +53,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     mount: [
       (app) => registerDav(app, platform.services, [cardDavRealm(platform.services), calDavRealm(platform.services)]),
       (app) => registerJmap(app, { services: platform.services, transport: platform.transport, authenticate: (req) => authenticate(platform.services, req) }),
+      (app) => registerAutoconfig(app, { settings: () => clientSettings, isOurDomain: (d) => platform.transport.recipients.isLocalDomain(d) }),
     ],
     health: async () => {
       await platform.store.ping();
@@ -91,6 +95,15 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     { name: 'ldap', host: local, port: ldap.port },
     ...(ldap.tlsPort === null ? [] : [{ name: 'ldaps', host: local, port: ldap.tlsPort, tls: true }]),
   ];
+
+  clientSettings = {
+    hostname: config.hostname,
+    imap: imap.ports.imap,
+    imaps: imap.ports.imaps,
+    submission: smtp.ports.submission,
+    submissions: smtp.ports.submissions,
+    davUrl: `http://${config.hostname}:${httpPort}/dav/`,
+  };
 
   const host = config.bind.includes(':') ? `[${config.bind}]` : config.bind;
   const urls = {
