@@ -33,7 +33,7 @@ export function smsGatewayFor(config: Config): SmsGateway {
       bindWaitMs: 5_000,
     });
   }
-  if (g.kind === 'http') return new HttpSmsGateway({ url: g.url, token: g.token, timeoutMs: 15_000 });
+  if (g.kind === 'http') return new HttpSmsGateway({ url: g.url, token: g.token, callbackToken: g.callbackToken, timeoutMs: 15_000 });
   return new DisabledSmsGateway(SMS_DISABLED_REASON);
 }
 

@@ -65,6 +65,7 @@ const EnvSchema = z.object({
   WARDPOST_SMPP_RECONNECT_MS: count('WARDPOST_SMPP_RECONNECT_MS', 10, 600_000, 1000),
   WARDPOST_SMS_HTTP_URL: z.string().url('must be an http(s):// URL of the provider\'s send endpoint').optional(),
   WARDPOST_SMS_HTTP_TOKEN: z.string().optional(),
+  WARDPOST_SMS_HTTP_CALLBACK_TOKEN: z.string().min(16, 'WARDPOST_SMS_HTTP_CALLBACK_TOKEN must be at least 16 characters (the provider sends it as a bearer token)').optional(),
   WARDPOST_SMS_DOMAIN: hostname.optional(),
   WARDPOST_SMS_SENDER_ID: z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9 .&-]{1,11}$|^\+?\d{3,15}$/, 'must be up to 11 letters and digits (with a letter) or a number').default('Wardpost'),
   WARDPOST_SMS_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as GB').default('GB'),
@@ -125,7 +126,7 @@ export interface Config {
 export type SmsGatewayConfig =
   | { kind: 'none' }
   | { kind: 'smpp'; url: string; systemId: string; password: string; systemType: string; window: number; throughput: number; enquireLinkMs: number; reconnectMs: number }
-  | { kind: 'http'; url: string; token: string };
+  | { kind: 'http'; url: string; token: string; callbackToken: string | null };
 
 export interface SmsConfig {
   gateway: SmsGatewayConfig;
@@ -155,7 +156,7 @@ function smsGateway(e: z.infer<typeof EnvSchema>): SmsGatewayConfig {
   }
   if (e.WARDPOST_SMS_HTTP_URL) {
     if (!e.WARDPOST_SMS_HTTP_TOKEN) throw new ConfigError('invalid WARDPOST_SMS_HTTP_TOKEN="": WARDPOST_SMS_HTTP_URL is set, so the provider\'s API token is needed too');
-    return { kind: 'http', url: e.WARDPOST_SMS_HTTP_URL, token: e.WARDPOST_SMS_HTTP_TOKEN };
+    return { kind: 'http', url: e.WARDPOST_SMS_HTTP_URL, token: e.WARDPOST_SMS_HTTP_TOKEN, callbackToken: e.WARDPOST_SMS_HTTP_CALLBACK_TOKEN ?? null };
   }
   return { kind: 'none' };
 }

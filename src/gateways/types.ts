@@ -118,4 +118,11 @@ export interface SmsGateway {
   /** For /healthz and the API: bound or not, and why. */
   state(): { up: boolean; detail: string };
   stop(): Promise<void>;
+  /**
+   * Receipts and replies a provider pushes to us over HTTP (HTTP providers only). Resolves once
+   * what it carried is durable; answers a refusal (bad token, malformed body) without throwing.
+   */
+  callback?(authorization: string | undefined, payload: unknown): Promise<SmsCallbackResult>;
 }
+
+export type SmsCallbackResult = { ok: true } | { ok: false; status: 400 | 401 | 404 | 503; field?: string; message: string };

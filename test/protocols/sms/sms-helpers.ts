@@ -30,16 +30,9 @@ let n = 0;
 export async function startSmsFixture(env: Record<string, string> = {}, sim = new SmscSimulator()): Promise<SmsFixture> {
   if (!sim.port) await sim.start();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wp-sms-'));
-  const fullEnv = {
-    WARDPOST_DATA_DIR: dataDir,
-    WARDPOST_SMPP_URL: sim.url,
-    WARDPOST_SMPP_SYSTEM_ID: 'wardpost',
-    WARDPOST_SMPP_PASSWORD: 'secret',
-    WARDPOST_SMPP_RECONNECT_MS: '50',
-    WARDPOST_SMPP_THROUGHPUT: '2000',
-    WARDPOST_SMS_RETRY_MS: '200',
-    ...env,
-  };
+  // The SMSC simulator is the gateway unless the test names an HTTP provider instead.
+  const smpp: Record<string, string> = env.WARDPOST_SMS_HTTP_URL ? {} : { WARDPOST_SMPP_URL: sim.url, WARDPOST_SMPP_SYSTEM_ID: 'wardpost', WARDPOST_SMPP_PASSWORD: 'secret', WARDPOST_SMPP_RECONNECT_MS: '50', WARDPOST_SMPP_THROUGHPUT: '2000' };
+  const fullEnv = { WARDPOST_DATA_DIR: dataDir, ...smpp, WARDPOST_SMS_RETRY_MS: '200', ...env };
   let { server } = await startQuietServer(fullEnv);
   const urls = (s: RunningServer) => ({ http: s.urls.health!.replace(/\/healthz$/, ''), submission: Number(/:(\d+) /.exec(s.urls.submission!)![1]) });
   let { http, submission } = urls(server);

@@ -12,6 +12,8 @@ import { assertScope, type Caller } from '../auth.js';
 import { defineRoute } from '../route.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { actorOf } from '../session/routes.js';
+import { WardpostError, type ErrorCode } from '../../../../core/errors.js';
+import type { SmsCallbackResult } from '../../../../gateways/types.js';
 import * as S from './schema.js';
 
 const requester = (c: Caller, ip: string): SmsRequester => {
@@ -88,6 +90,14 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services, regi
   });
 
   defineRoute(app, services, registry, { method: 'get', path: '/api/v1/sms/gateway', tag, summary: 'Whether the SMS centre is configured and bound', response: S.GatewayState }, async () => ({ gateway: sms.gateway.name, enabled: sms.gateway.enabled, ...sms.gateway.state() }));
+
+  // Receipts and replies pushed by an HTTP SMS provider; authenticated by the provider's callback token, not a session.
+  const callbackError: Record<400 | 401 | 404 | 503, ErrorCode> = { 400: 'invalid_input', 401: 'unauthenticated', 404: 'not_found', 503: 'temporary_failure' };
+  defineRoute(app, services, registry, { method: 'post', path: '/api/v1/sms/provider/callback', tag, public: true, summary: 'Delivery receipts and inbound SMS from the HTTP SMS provider (bearer callback token)', body: S.ProviderCallback, response: S.Ok }, async ({ req, body }) => {
+    const res: SmsCallbackResult = sms.gateway.callback ? await sms.gateway.callback(req.headers.authorization, body) : { ok: false, status: 404, message: 'this server sends SMS through an SMS centre (SMPP), which reports over SMPP, not HTTP' };
+    if (!res.ok) throw new WardpostError(callbackError[res.status], res.message, res.field ? { field: res.field } : {});
+    return { ok: true };
+  });
 
   defineRoute(app, services, registry, { method: 'get', path: '/api/v1/sms/{id}', tag, summary: 'One SMS and its status', params: S.IdParams, response: S.SmsRecordSchema }, async ({ caller, params, req }) => svc.get(requester(caller, req.ip), params.id));
 

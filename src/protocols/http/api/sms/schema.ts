@@ -68,3 +68,9 @@ export const SettingsBody = z.object({
 });
 export const GatewayState = z.object({ gateway: z.string(), enabled: z.boolean(), up: z.boolean(), detail: z.string() });
 export const Ok = z.object({ ok: z.boolean() });
+
+/** What an HTTP SMS provider pushes back (the gateway checks the fields, as its format is the provider's). */
+export const ProviderCallback = z
+  .object({ type: z.enum(['receipt', 'inbound']) })
+  .catchall(z.unknown())
+  .describe('{"type":"receipt","id","state":"delivered|failed|expired","error"?} or {"type":"inbound","from","to","text"}');
