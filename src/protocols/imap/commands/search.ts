@@ -130,11 +130,12 @@ export async function runSearch(s: ImapSession, criteria: SearchKey): Promise<{ 
   });
   await Promise.all(jobs);
   const rows = await s.services.messages.between(sel.id, 1, Number.MAX_SAFE_INTEGER);
-  if (needIndex) ctx.indexes = await s.services.messages.indexes(rows.map((r) => r.blob_hash));
+  // One read of the stored indexes for the whole folder; HEADER then reads only each header block.
+  if (needIndex || needHeaders) ctx.indexes = await s.services.messages.indexes(rows.map((r) => r.blob_hash));
   if (needHeaders) {
     for (const r of rows) {
       const parts: Buffer[] = [];
-      const idx = (await s.services.messages.indexes([r.blob_hash])).get(r.blob_hash);
+      const idx = ctx.indexes.get(r.blob_hash);
       const end = idx ? idx.headerSize : Math.min(Number(r.size), 64 * 1024);
       for await (const c of s.services.messages.body(r.blob_hash, { start: 0, end })) parts.push(c as Buffer);
       ctx.headers.set(Number(r.uid), Buffer.concat(parts).toString('utf8'));
