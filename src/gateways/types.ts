@@ -100,6 +100,8 @@ export interface SmsInbound {
   /** The number or sender ID it was sent to. */
   to: string;
   text: string;
+  /** Set on one part of a concatenated message (UDH): the sender's reference, 1-based part, count. */
+  part?: { ref: string; seq: number; total: number };
 }
 
 export interface SmsGatewayHandlers {

@@ -86,6 +86,13 @@ export interface SmsRepo {
   monthUsage(orgId: number, month: string): Promise<number>;
   addDaily(orgId: number, day: string, messages: number, parts: number): Promise<void>;
   daily(orgIds: number[] | null, sinceDay: string): Promise<{ orgId: number; day: string; messages: number; parts: number }[]>;
+  /**
+   * Stores one part of a concatenated inbound message (a repeated part replaces itself) and returns
+   * every part in order once all are in (they stay until `dropInboundParts`); null while some are
+   * missing. Parts older than `expireBefore` are dropped first (a sender whose other parts never came).
+   */
+  addInboundPart(p: { key: string; seq: number; total: number; from: string; to: string; body: string; receivedAt: number }, expireBefore: number): Promise<{ seq: number; body: string }[] | null>;
+  dropInboundParts(key: string): Promise<void>;
   insertInbound(m: { from: string; to: string; body: string; receivedAt: number; orgId: number | null; smsId: number | null; action: string }): Promise<number>;
   reminder(uid: string, occurrence: string, offsetMinutes: number): Promise<SmsReminderRow | undefined>;
   remindersOf(uid: string): Promise<SmsReminderRow[]>;

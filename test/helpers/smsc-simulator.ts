@@ -92,6 +92,16 @@ export class SmscSimulator {
     );
   }
 
+  /** One part of a concatenated message from a phone (UDH with an 8-bit reference); resolves with the ESME's command_status. */
+  async moPart(from: string, to: string, text: string, part: { ref: number; seq: number; total: number }): Promise<number> {
+    const s = this.bound[0];
+    if (!s) throw new Error('no bound session to deliver to');
+    const udh = Buffer.from([0x05, 0x00, 0x03, part.ref, part.total, part.seq]);
+    return new Promise((resolve) =>
+      s.deliver_sm({ source_addr_ton: 1, source_addr_npi: 1, source_addr: from.replace(/^\+/, ''), destination_addr: to, esm_class: 0x40, data_coding: 0, short_message: { udh, message: text } }, (pdu) => resolve(pdu.command_status)),
+    );
+  }
+
   /** Waits until `n` parts have been accepted (or throws after `ms`). */
   async waitParts(n: number, ms = 15_000): Promise<SubmittedPart[]> {
     const until = Date.now() + ms;

@@ -26,8 +26,27 @@ export class SmsInboundHandler {
     private readonly options: SmsOptions,
   ) {}
 
-  /** Handles one inbound message; returns what was done with it (stop, start, yes, cancel, mail, unmatched). */
+  /**
+   * Handles one inbound message or part; returns what was done with it (stop, start, yes, cancel,
+   * mail, unmatched; `part` while a concatenated message still misses parts).
+   */
   async handle(m: SmsInbound): Promise<string> {
+    if (!m.part || m.part.total <= 1) return this.handleWhole(m);
+    // Parts wait in the store (the SMSC was told each one arrived). They are dropped only after the
+    // whole message is handled: a crash in between leaves the last part unacknowledged, the SMSC
+    // sends it again, and the stored parts complete the message once more.
+    const key = `${m.from}|${m.to}|${m.part.ref}|${m.part.total}`;
+    const now = Date.now();
+    const parts = await this.store.grouped((tx) =>
+      tx.sms.addInboundPart({ key, seq: m.part!.seq, total: m.part!.total, from: m.from, to: m.to, body: m.text, receivedAt: now }, now - this.options.inboundPartTtlMs),
+    );
+    if (!parts) return 'part';
+    const action = await this.handleWhole({ from: m.from, to: m.to, text: parts.map((p) => p.body).join('') });
+    await this.store.sms.dropInboundParts(key);
+    return action;
+  }
+
+  private async handleWhole(m: SmsInbound): Promise<string> {
     const now = Date.now();
     let from = m.from;
     try {

@@ -25,6 +25,8 @@ export interface SmsOptions {
   inFlight: number;
   /** How far back a reply looks for the message it answers (ms). */
   replyWindowMs: number;
+  /** How long a part of a concatenated inbound message waits for the others (ms). */
+  inboundPartTtlMs: number;
 }
 
 export const DEFAULT_SMS_OPTIONS: SmsOptions = {
@@ -39,6 +41,7 @@ export const DEFAULT_SMS_OPTIONS: SmsOptions = {
   leaseMs: 120_000,
   inFlight: 128,
   replyWindowMs: 30 * 86_400_000,
+  inboundPartTtlMs: 24 * 3_600_000,
 };
 
 /** Who asks for an SMS: a signed-in person, or the platform itself (reminders) for an organisation. */

@@ -10,7 +10,7 @@
 import smpp from 'smpp';
 import type { PDU, Session } from 'smpp';
 import type { SmsGateway, SmsGatewayHandlers, SmsReceipt, SmsSubmission, SmsSubmitResult } from '../types.js';
-import { gsmDataCoding, parseReceipt, reassemble, sourceAddress, udhFor, type InboundPart } from './smpp-pdu.js';
+import { gsmDataCoding, inboundOf, parseReceipt, sourceAddress, udhFor } from './smpp-pdu.js';
 
 export interface SmppOptions {
   url: string;
@@ -52,7 +52,6 @@ export class SmppGateway implements SmsGateway {
   private nextSlot = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private keepAlive: NodeJS.Timeout | null = null;
-  private readonly inboundParts = new Map<string, InboundPart[]>();
   /** Counters for /metrics and the benchmark. */
   readonly stats = { submitted: 0, throttled: 0, binds: 0, receipts: 0, inbound: 0 };
   log: GatewayLog = () => undefined;
@@ -260,10 +259,9 @@ export class SmppGateway implements SmsGateway {
           await h.receipt(r);
         }
       } else {
-        const whole = reassemble(this.inboundParts, pdu);
-        if (whole && h) {
+        if (h) {
           this.stats.inbound++;
-          await h.inbound(whole);
+          await h.inbound(inboundOf(pdu));
         }
       }
     } catch (err) {

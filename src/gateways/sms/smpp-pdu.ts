@@ -64,32 +64,17 @@ export function parseReceipt(pdu: Record<string, unknown>): SmsReceipt | null {
   return { messageId: id, state, ...(err && err !== '000' && state !== 'delivered' ? { error: `stat:${stat ?? state} err:${err}` } : {}) };
 }
 
-export interface InboundPart {
-  seq: number;
-  text: string;
-  at: number;
-}
-
 /**
- * A message from a phone; a part of a concatenated one is kept until all parts are in (parts older
- * than an hour are dropped). Returns the whole message, or null while parts are missing.
+ * A message (or one part of a concatenated message) from a phone. Parts are not put together
+ * here: the core keeps them in the store until the last one arrives, so a restart between parts
+ * loses nothing the SMSC was told we received.
  */
-export function reassemble(pending: Map<string, InboundPart[]>, pdu: Record<string, unknown>): SmsInbound | null {
+export function inboundOf(pdu: Record<string, unknown>): SmsInbound {
   const sm = pdu.short_message as { udh?: unknown; message?: unknown } | string | undefined;
   const from = `+${String(pdu.source_addr ?? '').replace(/^\+/, '')}`;
   const to = String(pdu.destination_addr ?? '');
   const text = typeof pdu.message_payload === 'object' && pdu.message_payload && 'message' in pdu.message_payload ? String((pdu.message_payload as { message: unknown }).message) : textOf(sm);
   const info = typeof sm === 'object' ? concatInfo(sm.udh) : null;
   if (!info || info.total <= 1) return { from, to, text };
-  const key = `${from}|${to}|${info.ref}`;
-  const now = Date.now();
-  for (const [k, parts] of pending) if (parts.every((p) => now - p.at > 3_600_000)) pending.delete(k);
-  const parts = (pending.get(key) ?? []).filter((p) => p.seq !== info.seq);
-  parts.push({ seq: info.seq, text, at: now });
-  if (parts.length < info.total) {
-    pending.set(key, parts);
-    return null;
-  }
-  pending.delete(key);
-  return { from, to, text: parts.sort((a, b) => a.seq - b.seq).map((p) => p.text).join('') };
+  return { from, to, text, part: { ref: String(info.ref), seq: info.seq, total: info.total } };
 }

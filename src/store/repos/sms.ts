@@ -220,6 +220,22 @@ export class KyselySmsRepo implements SmsRepo {
     return rows.map((r) => ({ orgId: Number(r.org_id), day: r.day, messages: Number(r.messages), parts: Number(r.parts) }));
   }
 
+  async addInboundPart(p: { key: string; seq: number; total: number; from: string; to: string; body: string; receivedAt: number }, expireBefore: number) {
+    await this.db.deleteFrom('sms_inbound_parts').where('received_at', '<', expireBefore).execute();
+    await this.db
+      .insertInto('sms_inbound_parts')
+      .values({ message_key: p.key, seq: p.seq, total: p.total, from_number: p.from, to_address: p.to, body: p.body, received_at: p.receivedAt })
+      .onConflict((oc) => oc.columns(['message_key', 'seq']).doUpdateSet({ body: p.body, received_at: p.receivedAt }))
+      .execute();
+    const parts = await this.db.selectFrom('sms_inbound_parts').select(['seq', 'body']).where('message_key', '=', p.key).orderBy('seq').execute();
+    if (parts.length < p.total) return null;
+    return parts.map((r) => ({ seq: Number(r.seq), body: r.body }));
+  }
+
+  async dropInboundParts(key: string) {
+    await this.db.deleteFrom('sms_inbound_parts').where('message_key', '=', key).execute();
+  }
+
   async insertInbound(m: { from: string; to: string; body: string; receivedAt: number; orgId: number | null; smsId: number | null; action: string }) {
     const r = await this.db
       .insertInto('sms_inbound')

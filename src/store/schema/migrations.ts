@@ -14,6 +14,7 @@ import { jmapStep } from './jmap-migration.js';
 import { searchStep } from './search-migration.js';
 import { transportStep } from './transport-migration.js';
 import { smsStep } from './sms-migration.js';
+import { smsInboundPartsStep } from './sms-parts-migration.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -215,6 +216,7 @@ const STEPS: Record<string, Step> = {
   '0010_sms': smsStep,
   '0012_imap_search': searchStep,
   '0013_directory_photo': directoryPhotoStep,
+  '0014_sms_inbound_parts': smsInboundPartsStep,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -86,6 +86,17 @@ export interface SmsInboundTable {
   action: string;
 }
 
+/** One part of a concatenated inbound SMS waiting for the others (key: sender, recipient, reference). */
+export interface SmsInboundPartsTable {
+  message_key: string;
+  seq: number;
+  total: number;
+  from_number: string;
+  to_address: string;
+  body: string;
+  received_at: number;
+}
+
 export interface SmsRemindersTable {
   event_uid: string;
   occurrence: string;
@@ -110,6 +121,7 @@ export interface SmsTables {
   sms_usage_daily: SmsUsageDailyTable;
   sms_usage_monthly: SmsUsageMonthlyTable;
   sms_inbound: SmsInboundTable;
+  sms_inbound_parts: SmsInboundPartsTable;
   sms_reminders: SmsRemindersTable;
 }
 

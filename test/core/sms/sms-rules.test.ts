@@ -107,6 +107,24 @@ forEachEngine('SMS store: cap, queue leases, reminder keys', (engine) => {
     await store.close();
   });
 
+  it('keeps parts of an inbound message until all are in, a repeated part replacing itself, stale parts dropped', async () => {
+    const store = await engine.open();
+    const part = (key: string, seq: number, body: string, receivedAt = 1_000) => store.grouped((tx) => tx.sms.addInboundPart({ key, seq, total: 3, from: '+447700900123', to: 'GP', body, receivedAt }, 500));
+    assert.equal(await part('k1', 3, 'c'), null);
+    assert.equal(await part('k1', 1, 'a-first-try'), null);
+    assert.equal(await part('k1', 1, 'a'), null);
+    assert.equal(await part('old', 1, 'x', 100), null);
+    assert.deepEqual(await part('k1', 2, 'b'), [{ seq: 1, body: 'a' }, { seq: 2, body: 'b' }, { seq: 3, body: 'c' }]);
+    // Still there until dropped (a crash before handling completes them again on the SMSC's repeat).
+    assert.equal((await part('k1', 2, 'b'))?.length, 3);
+    await store.sms.dropInboundParts('k1');
+    assert.equal(await part('k1', 2, 'b'), null);
+    // The part older than the cut-off went when the next part was stored.
+    assert.equal(await part('old', 2, 'y'), null);
+    assert.equal(await part('old', 3, 'z'), null);
+    await store.close();
+  });
+
   it('keys reminders by (uid, occurrence, offset): inserted once, queued once', async () => {
     const store = await engine.open();
     const { services } = servicesFor(store);

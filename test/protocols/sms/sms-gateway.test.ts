@@ -91,6 +91,22 @@ describe('SMS over SMPP (simulator)', () => {
     assert.match(String(tmpl.body.message), /\{\{date\}\} but recipient 1 has no value/);
   });
 
+  it('puts a concatenated reply together from parts kept across a restart', async () => {
+    const r = await f.call('POST', '/api/v1/sms', jane, { to: '+447700900141', body: 'How are you feeling after the procedure?' });
+    await f.waitStatus(r.body.id as number, jane, 'delivered');
+    const texts = ['Much better thank you, ', 'the swelling has gone down ', 'and I slept well.'];
+    // Parts arrive out of order; the server restarts after acknowledging two of them.
+    assert.equal(await f.sim.moPart('+447700900141', 'Wardpost', texts[2]!, { ref: 77, seq: 3, total: 3 }), 0);
+    assert.equal(await f.sim.moPart('+447700900141', 'Wardpost', texts[0]!, { ref: 77, seq: 1, total: 3 }), 0);
+    assert.ok(!(await f.inbox(jane)).some((m) => m.includes('+447700900141@sms')), 'no mail before the last part');
+    await f.restart();
+    await eventually(async () => f.sim.bound.length > 0, 10_000, 'the gateway to bind again');
+    assert.equal(await f.sim.moPart('+447700900141', 'Wardpost', texts[1]!, { ref: 77, seq: 2, total: 3 }), 0);
+    const mail = await eventually(async () => (await f.inbox(jane)).find((m) => m.includes('+447700900141@sms')), 10_000, 'the reassembled reply');
+    assert.equal(Buffer.from(mail.split('\r\n\r\n')[1]!.replace(/\s+/g, ''), 'base64').toString('utf8'), texts.join(''));
+    assert.ok(mail.includes(`In-Reply-To: ${r.body.messageId as string}`));
+  });
+
   it('delivers a reply as mail from +NUMBER@sms.<domain>, threaded to the SMS', async () => {
     const r = await f.call('POST', '/api/v1/sms', jane, { to: '+447700900140', body: 'Please call the clinic' });
     await f.waitStatus(r.body.id as number, jane, 'delivered');
