@@ -7,6 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Account } from '../accounts/account-service.js';
+import { SYSTEM_ACTOR, type Actor } from '../actor.js';
+import { audit } from '../audit/audit-log.js';
 import { parseAddress } from '../addresses.js';
 import { WardpostError, conflict, invalid, notFound } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
@@ -214,11 +216,19 @@ export class CalendarService {
    * Makes an account's default calendar a bookable resource (a room or equipment): invitations
    * are then answered by the server, accepted when free and declined on a conflict.
    */
-  async setBooking(ownerAddress: string, booking: 'auto' | 'none'): Promise<void> {
+  /**
+   * Makes an account's default calendar a bookable resource (a room, a piece of equipment) that
+   * answers invitations itself (`auto`: accepted when free, declined on a conflict), or a person's
+   * calendar again (`none`). Who may do it is the caller's business (an administrator of the owner).
+   */
+  async setBooking(ownerAddress: string, booking: 'auto' | 'none', actor: Actor = SYSTEM_ACTOR): Promise<void> {
     const owner = await this.owner(ownerAddress);
     await this.ensureDefaults(owner.id);
     const row = (await this.store.calendar.byPath(owner.id, DEFAULT_CALENDAR))!;
-    await this.store.calendar.update(Number(row.id), { booking });
+    await this.store.transaction(async (tx) => {
+      await tx.calendar.update(Number(row.id), { booking });
+      await audit(tx, actor, { action: 'calendar.booking', target: `${owner.address}/${DEFAULT_CALENDAR}`, orgId: owner.org_id, detail: { booking } });
+    });
   }
 
   /** DELETE of a collection (RFC 4918 9.6.1): it and everything below it. The inbox stays. */

@@ -35,6 +35,12 @@ const OPS: Op[] = [
   { name: 'GET webhook deliveries', kind: 'read', run: (f, s, x) => st(f.api.call('GET', `/api/v1/webhooks/${hooks[x]}/deliveries`, { session: s })) },
   { name: 'PATCH account', kind: 'write', run: (f, s, x) => st(f.api.call('PATCH', `/api/v1/accounts/user.${x}@${D}`, { session: s, body: { jobTitle: 'Ward clerk' } })) },
   {
+    name: 'PUT room booking',
+    kind: 'write',
+    run: (f, s, x) => st(f.api.call('PUT', `/api/v1/calendar/resources/team.${x}@${D}/booking`, { session: s, body: { booking: 'auto' } })),
+    undo: async (f, x) => void (await f.api.call('PUT', `/api/v1/calendar/resources/team.${x}@${D}/booking`, { session: f.S.nat!, body: { booking: 'none' } })),
+  },
+  {
     name: 'POST alias',
     kind: 'write',
     run: (f, s, x, n) => st(f.api.call('POST', `/api/v1/accounts/user.${x}@${D}/aliases`, { session: s, body: { alias: `al${n}.${x}@${D}` } })),

@@ -174,6 +174,26 @@ forEachEngine('administration resources', (engine) => {
     assert.equal((await f.api.call('GET', `/api/v1/shared-mailboxes/user.a@${D}/members`, { session: s() })).status, 404, 'a person is not a shared mailbox');
   });
 
+  it('makes a shared account a bookable room that accepts a free slot and declines a clash', async () => {
+    const made = await f.api.call('POST', '/api/v1/shared-mailboxes', { session: s(), body: { address: `room3@${D}`, org: 'site-a1', name: 'Meeting Room 3' } });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const set = await f.api.call('PUT', `/api/v1/calendar/resources/room3@${D}/booking`, { session: s(), body: { booking: 'auto' } });
+    assert.deepEqual([set.status, set.body.booking], [200, 'auto']);
+    assert.equal((await f.api.call('PUT', `/api/v1/calendar/resources/room3@${D}/booking`, { session: s(), body: { booking: 'sometimes' } })).body.field, 'booking');
+    const { services, store } = f.server.platform;
+    const organiser = await services.accounts.show(`user.a@${D}`);
+    const ref = await services.calendar.service.open(organiser, `user.a@${D}`, 'default', 'write');
+    const invite = (uid: string, start: string) =>
+      ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261101T090000Z', `DTSTART:${start}`, 'DURATION:PT1H', 'SUMMARY:Ward round review', `ORGANIZER:mailto:user.a@${D}`, `ATTENDEE;PARTSTAT=ACCEPTED:mailto:user.a@${D}`, `ATTENDEE;CUTYPE=ROOM;RSVP=TRUE:mailto:room3@${D}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    await services.calendar.service.put(organiser, ref, 'first.ics', invite('room-first', '20261201T100000Z'));
+    await services.calendar.service.put(organiser, ref, 'clash.ics', invite('room-clash', '20261201T103000Z'));
+    const partstat = async (name: string) => /ATTENDEE[^\r\n]*PARTSTAT=(\w+)[^\r\n]*room3@/.exec((await services.calendar.service.getObject(ref, name)).data.replace(/\r\n /g, ''))?.[1];
+    assert.equal(await partstat('first.ics'), 'ACCEPTED');
+    assert.equal(await partstat('clash.ics'), 'DECLINED');
+    const log = await store.audit.list({ action: 'calendar.booking' });
+    assert.ok(log.some((e) => e.target === `room3@${D}/default`));
+  });
+
   it('manages distribution lists that SMTP delivery expands', async () => {
     const made = await f.api.call('POST', '/api/v1/lists', { session: s(), body: { address: `theatre@${D}`, org: 'trust-a', name: 'Theatre staff', members: [`user.a@${D}`, 'locum@example.org'] } });
     assert.equal(made.status, 200, JSON.stringify(made.body));
