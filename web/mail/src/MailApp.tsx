@@ -15,11 +15,12 @@ import { ReadingPane, type ReplyKind } from './ReadingPane';
 import { buildReply, newMessage } from './reply';
 import { snippetHtml } from './safe-html';
 import { PasswordSettings, ShortcutHelp, VacationSettings } from './Settings';
+import { SmsPage } from './SmsPage';
 import { useMailAccounts } from './useMailAccounts';
 import { useShortcuts } from './useShortcuts';
 import { useWindowedQuery } from './useWindowedQuery';
 
-type Screen = 'mail' | 'vacation' | 'password';
+type Screen = 'mail' | 'sms' | 'vacation' | 'password';
 
 export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient; onSignOut: () => void }) {
   const [announce, setAnnounce] = useState('');
@@ -269,6 +270,9 @@ export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient;
           <button type="button" className="button button--header" disabled={!canSend} onClick={() => (setScreen('mail'), setCompose(newMessage()))}>
             New message
           </button>
+          <button type="button" className="button button--header button--quiet" aria-current={screen === 'sms' ? 'page' : undefined} onClick={() => setScreen('sms')}>
+            Text messages
+          </button>
           <button type="button" className="button button--header button--quiet" aria-current={screen === 'vacation' ? 'page' : undefined} onClick={() => setScreen('vacation')}>
             Out of office
           </button>
@@ -295,7 +299,7 @@ export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient;
             <button type="button" className="button button--secondary button--small" onClick={() => setScreen('mail')}>
               Back to mail
             </button>
-            {screen === 'vacation' ? <VacationSettings client={client} accountId={client.mailAccountId} /> : <PasswordSettings csrf={me.csrf ?? null} />}
+            {screen === 'vacation' ? <VacationSettings client={client} accountId={client.mailAccountId} /> : screen === 'sms' ? <SmsPage csrf={me.csrf ?? null} /> : <PasswordSettings csrf={me.csrf ?? null} />}
           </main>
         ) : (
           <>

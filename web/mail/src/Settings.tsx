@@ -2,17 +2,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { plainWords, requestJson } from '../../shared/http';
 import { ErrorSummary, Field, Loading, Notice } from '../../shared/ui';
+import { fromLocalInput, toLocalInput } from './format';
 import type { JmapClient } from './jmap/client';
 import { getVacation, setVacation } from './jmap/mail';
 import type { VacationResponse } from './jmap/types';
 
-/** <input type="datetime-local"> value from a UTCDate and back (the reader's own time zone). */
-const toLocalInput = (iso: string | null) => {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-};
-const fromLocalInput = (v: string) => (v ? new Date(v).toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
 
 export function VacationSettings({ client, accountId }: { client: JmapClient; accountId: string }) {
   const [v, setV] = useState<VacationResponse | null>(null);

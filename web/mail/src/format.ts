@@ -15,6 +15,14 @@ export function longDate(iso: string): string {
   return d.toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/** <input type="datetime-local"> value from a UTCDate and back (the reader's own time zone). */
+export const toLocalInput = (iso: string | null) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+};
+export const fromLocalInput = (v: string) => (v ? new Date(v).toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
+
 export const personName = (a: EmailAddress) => a.name?.trim() || a.email;
 
 export function people(list: EmailAddress[] | null | undefined): string {
