@@ -4,6 +4,9 @@
  *
  *   npm run build && node dist/bench/ldap.js     (WARDPOST_BENCH_LDAP_PEOPLE=100000, _QUERIES=400)
  *
+ * WARDPOST_BENCH_LDAP_SHAPES=given,address runs only the shapes whose names contain one of these
+ * words (for profiling one shape: see WARDPOST_BENCH_SERVE_NODE_ARGS below).
+ *
  * Wardpost runs as `wardpost serve` in its own process; the client binds as a national
  * administrator there (who may see organisation-only entries, as slapd without ACLs shows
  * everything; hidden entries are left out of slapd's copy). Every query asks for at most 50
@@ -32,6 +35,7 @@ const PEOPLE = Number(process.env.WARDPOST_BENCH_LDAP_PEOPLE ?? 100_000);
 const QUERIES = Number(process.env.WARDPOST_BENCH_LDAP_QUERIES ?? 400);
 /** Each shape is measured this many times, the two servers alternating; the table shows medians. */
 const RUNS = Number(process.env.WARDPOST_BENCH_LDAP_RUNS ?? 3);
+const ONLY = (process.env.WARDPOST_BENCH_LDAP_SHAPES ?? '').split(',').filter(Boolean);
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const PASSWORD = 'Quiet-Harbour-Lamp-42';
 const USER = 'bench.reader@wardpost.test';
@@ -281,7 +285,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const fmt = (x: number) => x.toFixed(x < 10 ? 1 : 0);
   const ms = (x: number) => x.toFixed(2);
-  for (const shape of shapes(data)) {
+  for (const shape of shapes(data).filter((s) => !ONLY.length || ONLY.some((w) => s.name.includes(w)))) {
     const ws: Run[] = [];
     const os: Run[] = [];
     for (let i = 0; i < RUNS; i++) {

@@ -35,7 +35,7 @@ export interface Platform {
 export async function openPlatform(config: Config): Promise<Platform> {
   const store = await openStore(config.database, config.dataDir);
   const bus = new InProcessEventBus();
-  const services = createServices(store, bus, { nationalDomain: config.nationalDomain });
+  const services = createServices(store, bus, { nationalDomain: config.nationalDomain, directoryCacheEntries: config.directory.cacheEntries });
   const sms = createSms(config, store, services);
   const transport = new TransportService({
     store,

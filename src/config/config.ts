@@ -72,6 +72,7 @@ const EnvSchema = z.object({
   WARDPOST_SMS_RETRY_MS: count('WARDPOST_SMS_RETRY_MS', 100, 86_400_000, 30_000),
   WARDPOST_SMS_EXPIRY_HOURS: z.coerce.number({ error: 'WARDPOST_SMS_EXPIRY_HOURS must be a number of hours' }).positive('WARDPOST_SMS_EXPIRY_HOURS must be more than 0').default(24),
   WARDPOST_WEBHOOK_RETRY_MS: count('WARDPOST_WEBHOOK_RETRY_MS', 100, 86_400_000, 30_000),
+  WARDPOST_DIRECTORY_CACHE_ENTRIES: count('WARDPOST_DIRECTORY_CACHE_ENTRIES', 0, 5_000_000, 100_000),
 });
 
 /** One static outbound route: mail for `domain` goes to host:port instead of the domain's MX. */
@@ -121,6 +122,8 @@ export interface Config {
   sms: SmsConfig;
   /** Webhooks for account events: the first retry's wait (each further one doubles). */
   webhooks: { retryBaseMs: number };
+  /** Directory entries kept in memory, most recently read (about 2.6 KB each with their LDAP form). */
+  directory: { cacheEntries: number };
 }
 
 export type SmsGatewayConfig =
@@ -229,5 +232,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expiryMs: Math.round(e.WARDPOST_SMS_EXPIRY_HOURS * 3_600_000),
     },
     webhooks: { retryBaseMs: e.WARDPOST_WEBHOOK_RETRY_MS },
+    directory: { cacheEntries: e.WARDPOST_DIRECTORY_CACHE_ENTRIES },
   };
 }

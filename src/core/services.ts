@@ -54,7 +54,7 @@ export interface Services {
   readonly stats: StatsService;
 }
 
-export function createServices(store: Store, bus: EventBus, opts: { nationalDomain: string }): Services {
+export function createServices(store: Store, bus: EventBus, opts: { nationalDomain: string; directoryCacheEntries?: number }): Services {
   const rules = new RulesService(store, opts.nationalDomain);
   const delivery = new DeliveryService(store, bus, rules);
   const sharing = new SharingService(store);
@@ -78,7 +78,7 @@ export function createServices(store: Store, bus: EventBus, opts: { nationalDoma
     mailViews: new MailViews(store, mailboxes),
     uploads: new UploadService(store),
     rules,
-    directory: new DirectoryService(store, bus),
+    directory: new DirectoryService(store, bus, opts.directoryCacheEntries === undefined ? {} : { cacheEntries: opts.directoryCacheEntries }),
     calendar,
     bus,
     deletion: new AccountDeletion(store, bus, accounts),

@@ -16,12 +16,15 @@ const NO_ORGS: ReadonlySet<number> = new Set();
 /** Kinds of organisation that are units of a larger one: their "organisation" is the one above. */
 const UNIT_KINDS = new Set(['site', 'department']);
 export const MAX_PAGE = 200;
-/** Directory entries kept in memory (most recently read); configuration is read only in src/config. */
-export const ENTRY_CACHE_SIZE = 50_000;
+/**
+ * Directory entries kept in memory (most recently read) unless configured
+ * (WARDPOST_DIRECTORY_CACHE_ENTRIES, read in src/config): about 2.6 KB each with LDAP's compact form.
+ */
+export const ENTRY_CACHE_SIZE = 100_000;
 
 export class DirectoryService {
   private readonly index = new DirectorySearchIndex();
-  private readonly cache = new EntryCache(ENTRY_CACHE_SIZE);
+  private readonly cache: EntryCache;
   private orgs = new Map<number, OrgRow>();
   /** Organisations by slug and by national code (search scopes name either). */
   private orgBySlug = new Map<string, OrgRow>();
@@ -42,7 +45,10 @@ export class DirectoryService {
   constructor(
     private readonly store: Store,
     private readonly bus: EventBus,
-  ) {}
+    opts: { cacheEntries?: number } = {},
+  ) {
+    this.cache = new EntryCache(opts.cacheEntries ?? ENTRY_CACHE_SIZE);
+  }
 
   /**
    * Loads the index from the store and starts following changes: domain events from this process

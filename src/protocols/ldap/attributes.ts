@@ -67,6 +67,18 @@ const ALIASES: Record<string, string> = {
 const BY_LOWER = new Map<string, AttributeType>(TYPES.map((t) => [t.name.toLowerCase(), t]));
 for (const [alias, name] of Object.entries(ALIASES)) BY_LOWER.set(alias, BY_LOWER.get(name.toLowerCase())!);
 
+const IDS = new Map<string, number>(TYPES.map((t, i) => [t.name.toLowerCase(), i]));
+
+/** How many attribute types there are (ids run from 0 below this). */
+export const ATTRIBUTE_COUNT = TYPES.length;
+
+/** A small number standing for a canonical attribute name in lower case (for compact encodings). */
+export function attributeId(key: string): number {
+  const id = IDS.get(key);
+  if (id === undefined) throw new Error(`${key} is not a known attribute`);
+  return id;
+}
+
 /** The attribute type an attribute description names, or undefined when unknown (options make it unknown). */
 export function attributeType(description: string): AttributeType | undefined {
   return BY_LOWER.get(description.toLowerCase());

@@ -9,10 +9,16 @@ import type { EncodedEntry } from './encoded.js';
 import { escapeDnValue, parseDn, relativeTo, type Rdn } from './proto/dn.js';
 import { PAGED_RESULTS_OID } from './proto/messages.js';
 
+/** One attribute: its canonical name as sent, and its values. */
+export interface Attr {
+  type: string;
+  values: string[];
+}
+
 export interface LdapEntry {
   dn: string;
-  /** Attributes by lower-case canonical name. */
-  attrs: Map<string, { type: string; values: string[] }>;
+  /** Attributes by lower-case canonical name (read back from `ber` in cached entries: encoded-attributes.ts). */
+  attrs: ReadonlyMap<string, Attr>;
   /** Values normalised for matching, by rule and attribute, made on first use (filter-eval.ts). */
   norm?: Map<string, string[]>;
   /** The BER encoding, made on first use (encoded.ts). */
@@ -102,7 +108,7 @@ function keyOf(name: string): string {
 }
 
 function build(dn: string, pairs: [string, (string | null | undefined)[] | string | null | undefined][]): LdapEntry {
-  const attrs = new Map<string, { type: string; values: string[] }>();
+  const attrs = new Map<string, Attr>();
   for (const [type, raw] of pairs) {
     let values: string[];
     if (Array.isArray(raw)) {

@@ -18,6 +18,7 @@ import { PAGED_RESULTS_OID, decodePagedControl, type Control, type SearchRequest
 import { RESULT, pagedResponseControl, type LdapResult } from './proto/responses.js';
 import { loadTree, resolveScope, type OrgTree, type Region } from './search-scope.js';
 import { encodeAttribute, selection, type Selection } from './encoded.js';
+import { compactEntry } from './encoded-attributes.js';
 
 export interface SearchOutcome {
   entries: LdapEntry[];
@@ -130,7 +131,8 @@ export async function search(ctx: LdapContext, id: Identity, req: SearchRequest,
       const node = tree.bySlug.get(e.org!.slug);
       le = orgEntry(ctx.dit, e, node, node?.parentId == null ? undefined : tree.byId.get(node.parentId));
     }
-    memo.set(e, le);
+    // Kept as long as core keeps the entry: compacted to its encoding (encoded-attributes.ts).
+    memo.set(e, compactEntry(le));
     return le;
   };
   const consider = (entry: LdapEntry) => {
