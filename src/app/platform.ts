@@ -17,7 +17,8 @@ import { mailToSmsHook } from '../core/sms/mail-to-sms.js';
 import type { SmsModule } from '../core/sms/sms-module.js';
 import { createSms } from './sms.js';
 import { WebhookDispatcher } from '../core/webhooks/dispatcher.js';
-import { FetchWebhookPoster } from '../gateways/http/webhook-poster.js';
+import { GuardedWebhookPoster, webhookTargetCheck } from '../gateways/http/webhook-poster.js';
+import { WebhookTargetPolicy } from '../core/webhooks/target-policy.js';
 
 export interface Platform {
   config: Config;
@@ -49,7 +50,10 @@ export async function openPlatform(config: Config): Promise<Platform> {
   });
   // Calendar invitations and replies travel as mail (iMIP) through the transport.
   services.calendar.scheduling.useMailer(new TransportMailer(transport, services.delivery));
-  const webhooks = new WebhookDispatcher({ store, bus, orgs: services.orgs, poster: new FetchWebhookPoster(), limits: { retryBaseMs: config.webhooks.retryBaseMs } });
+  // Webhooks reach public addresses only (checked at registration and at every delivery), unless allowed.
+  const webhookTargets = new WebhookTargetPolicy(config.webhooks.allowPrivate);
+  services.webhooks.useTargetCheck(webhookTargetCheck(webhookTargets));
+  const webhooks = new WebhookDispatcher({ store, bus, orgs: services.orgs, poster: new GuardedWebhookPoster(webhookTargets), limits: { retryBaseMs: config.webhooks.retryBaseMs } });
   return {
     config,
     store,

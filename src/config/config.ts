@@ -73,6 +73,11 @@ const EnvSchema = z.object({
   WARDPOST_SMS_EXPIRY_HOURS: z.coerce.number({ error: 'WARDPOST_SMS_EXPIRY_HOURS must be a number of hours' }).positive('WARDPOST_SMS_EXPIRY_HOURS must be more than 0').default(24),
   WARDPOST_WEBHOOK_RETRY_MS: count('WARDPOST_WEBHOOK_RETRY_MS', 100, 86_400_000, 30_000),
   WARDPOST_DIRECTORY_CACHE_ENTRIES: count('WARDPOST_DIRECTORY_CACHE_ENTRIES', 0, 5_000_000, 100_000),
+  WARDPOST_WEBHOOK_ALLOW_PRIVATE: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((x) => /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(x) || /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i.test(x)), 'must be a comma-separated list of host names, addresses or CIDR ranges, e.g. 10.20.0.0/16,tie.trust.nhs.example'),
 });
 
 /** One static outbound route: mail for `domain` goes to host:port instead of the domain's MX. */
@@ -121,7 +126,7 @@ export interface Config {
   /** SMS: the gateway (SMPP, an HTTP provider, or none), email-to-SMS domain, defaults and retry schedule. */
   sms: SmsConfig;
   /** Webhooks for account events: the first retry's wait (each further one doubles). */
-  webhooks: { retryBaseMs: number };
+  webhooks: { retryBaseMs: number; allowPrivate: string[] };
   /** Directory entries kept in memory, most recently read (about 2.6 KB each with their LDAP form). */
   directory: { cacheEntries: number };
 }
@@ -231,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.WARDPOST_SMS_RETRY_MS,
       expiryMs: Math.round(e.WARDPOST_SMS_EXPIRY_HOURS * 3_600_000),
     },
-    webhooks: { retryBaseMs: e.WARDPOST_WEBHOOK_RETRY_MS },
+    webhooks: { retryBaseMs: e.WARDPOST_WEBHOOK_RETRY_MS, allowPrivate: e.WARDPOST_WEBHOOK_ALLOW_PRIVATE },
     directory: { cacheEntries: e.WARDPOST_DIRECTORY_CACHE_ENTRIES },
   };
 }

@@ -60,6 +60,7 @@ describe('wardpost serve (embedded)', () => {
     ['WARDPOST_NATIONAL_DOMAIN', 'not a domain'],
     ['WARDPOST_BIND', 'everywhere'],
     ['WARDPOST_LDAPS_PORT', 'ldaps'],
+    ['WARDPOST_WEBHOOK_ALLOW_PRIVATE', 'http://10.0.0.1/'],
   ] as const) {
     it(`refuses to start with ${name}=${value}, naming it`, async () => {
       const r = await runCli(['serve'], { env: { WARDPOST_DATA_DIR: dataDir, [name]: value } });

@@ -16,6 +16,7 @@ import type { AccountRow, Repos, Store } from '../../store/types.js';
 import { MimeIndexer } from './mime/index.js';
 import type { MessageIndex } from './mime/types.js';
 import { toMessageMeta } from './message-meta.js';
+import { receivesMail } from '../accounts/receives-mail.js';
 
 export interface DeliveryInput {
   source: Readable;
@@ -217,6 +218,7 @@ export class DeliveryService {
       const { address } = parseAddress(r);
       const account = await this.store.accounts.resolve(address);
       if (!account) throw notFound(`no local mailbox for ${address}`, { recipient: address });
+      if (!receivesMail(account)) throw notFound(`${address} no longer receives mail (the account was deleted)`, { recipient: address });
       if (byAccount.has(account.id)) continue;
       const mailbox = (await this.store.mailboxes.byName(account.id, folder)) ?? (await this.store.mailboxes.byName(account.id, 'INBOX'));
       if (!mailbox) throw notFound(`${address} has no folder "${folder}"`, { recipient: address });

@@ -6,6 +6,7 @@ import { normaliseDomain, parseAddress } from '../addresses.js';
 import { invalid, notFound, WardpostError } from '../errors.js';
 import type { Store } from '../../store/types.js';
 import type { Recipient } from './types.js';
+import { receivesMail } from '../accounts/receives-mail.js';
 
 export class RecipientResolver {
   constructor(
@@ -27,7 +28,9 @@ export class RecipientResolver {
   async classify(address: string, depth = 0): Promise<Recipient[]> {
     const { address: a, domain } = parseAddress(address);
     if (!(await this.isLocalDomain(domain))) return [{ kind: 'foreign', address: a, domain }];
-    if (await this.store.accounts.resolve(a)) return [{ kind: 'local', address: a }];
+    const account = await this.store.accounts.resolve(a);
+    if (account && receivesMail(account)) return [{ kind: 'local', address: a }];
+    if (account) throw notFound(`${a} no longer receives mail (the account was deleted)`, { recipient: a });
     const list = await this.store.transport.list(a);
     if (!list) throw notFound(`no mailbox here has the address ${a}`, { recipient: a });
     if (depth > 1) throw invalid(`the list ${a} is nested too deeply`);

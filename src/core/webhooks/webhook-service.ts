@@ -9,6 +9,7 @@ import { invalid, notFound } from '../errors.js';
 import type { Store, WebhookDeliveryRow, WebhookRow } from '../../store/types.js';
 import { newWebhookSecret } from './signature.js';
 import { WEBHOOK_EVENTS, type WebhookEvent } from './types.js';
+import type { WebhookTargetCheck } from './target-policy.js';
 
 export interface Webhook {
   id: number;
@@ -53,7 +54,14 @@ function toDelivery(r: WebhookDeliveryRow): WebhookDelivery {
 }
 
 export class WebhookService {
+  private targetCheck: WebhookTargetCheck | null = null;
+
   constructor(private readonly store: Store) {}
+
+  /** How a receiver's address is judged (the platform resolves names; see target-policy.ts). */
+  useTargetCheck(check: WebhookTargetCheck): void {
+    this.targetCheck = check;
+  }
 
   async register(input: { orgId: number; url: string; events: string[] }, actor: Actor): Promise<{ webhook: Webhook; secret: string }> {
     let url: URL;
@@ -64,6 +72,8 @@ export class WebhookService {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('a webhook URL must be http: or https:', { field: 'url' });
     if (url.username || url.password) throw invalid('put no credentials in a webhook URL: check the signature instead', { field: 'url' });
+    const refused = await this.targetCheck?.(url);
+    if (refused) throw invalid(refused, { field: 'url' });
     const events = [...new Set(input.events)];
     if (!events.length) throw invalid('choose at least one event', { field: 'events' });
     for (const e of events) if (!(WEBHOOK_EVENTS as readonly string[]).includes(e)) throw invalid(`unknown event "${e}" (one of ${WEBHOOK_EVENTS.join(', ')})`, { field: 'events' });

@@ -12,6 +12,7 @@ import { SYSTEM_ACTOR } from '../../../src/core/actor.js';
 import { verifySignature } from '../../../src/core/webhooks/signature.js';
 import { forEachEngine } from '../../helpers/engines.js';
 import { chunked, rfc822 } from '../../helpers/messages.js';
+import { RawSmtp } from '../smtp/helpers.js';
 import { D, PW, startAdminFixture, type AdminFixture } from './admin-fixture.js';
 
 interface Received {
@@ -56,7 +57,8 @@ const ndjson = async (res: Response) => (await res.text()).trim().split('\n').ma
 forEachEngine('administration resources', (engine) => {
   let f: AdminFixture;
   before(async () => {
-    f = await startAdminFixture(engine, { WARDPOST_WEBHOOK_RETRY_MS: '200' });
+    // Test receivers listen on loopback, which webhooks may reach only when an operator allows it.
+    f = await startAdminFixture(engine, { WARDPOST_WEBHOOK_RETRY_MS: '200', WARDPOST_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' });
   });
   after(() => f?.stop());
   const s = () => f.S['admin.a']!;
@@ -224,9 +226,20 @@ forEachEngine('administration resources', (engine) => {
     assert.deepEqual(await services.deletion.purgeDue(), [], 'within retention nothing is purged');
     const inbox = (await store.mailboxes.byName(acct.id, 'INBOX'))!;
     assert.equal(await store.messages.count(inbox.id), 1, 'mail is kept while deleted');
+    // New mail is refused while deleted: at RCPT over SMTP (550 5.1.1), and by the one delivery function.
+    const smtp = await RawSmtp.connect(Number(/:(\d+) \(MX\)/.exec(f.server.urls.smtp!)![1]));
+    await smtp.reply();
+    await smtp.command('EHLO client.example.org');
+    assert.match(await smtp.command('MAIL FROM:<someone@example.org>'), /^250/);
+    assert.match(await smtp.command(`RCPT TO:<leaver@${D}>`), /^550 5\.1\.1 /);
+    await smtp.command('QUIT');
+    smtp.close();
+    await assert.rejects(services.delivery.deliver({ source: chunked(rfc822({ to: `leaver@${D}` })), recipients: [`leaver@${D}`] }), /no longer receives mail/);
+    assert.equal(await store.messages.count(inbox.id), 1, 'nothing new was written');
     const back = await f.api.call('POST', `/api/v1/accounts/leaver@${D}/restore`, { session: s() });
     assert.equal(back.body.status, 'active');
     assert.equal((await f.api.call('POST', '/api/v1/auth/login', { body: { address: `leaver@${D}`, password: PW } })).status, 200);
+    assert.equal((await f.server.platform.transport.recipients.classify(`leaver@${D}`))[0]?.kind, 'local', 'restored: mail is accepted again');
 
     await f.api.call('DELETE', `/api/v1/accounts/leaver@${D}?retentionDays=1`, { session: s() });
     const blob = (await store.messages.list(inbox.id))[0]!.blob_hash;
