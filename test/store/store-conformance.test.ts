@@ -5,6 +5,7 @@ import { after, before, it } from 'node:test';
 import { forEachEngine } from '../helpers/engines.js';
 import { chunked, readAll } from '../helpers/messages.js';
 import type { Store } from '../../src/store/types.js';
+import { withHash } from '../../src/core/directory/records.js';
 
 forEachEngine('store conformance', (engine) => {
   let store: Store;
@@ -150,6 +151,29 @@ forEachEngine('store conformance', (engine) => {
     const rows = await store.audit.list({ orgId });
     assert.equal(rows[0]?.action, 'test.one');
     assert.deepEqual(JSON.parse(rows[0]!.detail), { a: 1 });
+  });
+
+  it('pages directory entries changed since a time by (updated_at, id), equal timestamps included', async () => {
+    const rec = (key: string) => withHash({ sourceKey: `csv:${key}`, kind: 'person', accountId: null, orgId, displayName: key, givenName: key, familyName: key, jobTitle: null, role: null, specialty: null, department: null, site: null, address: null, phoneDesk: null, phoneMobile: null, phonePager: null, email: null, registration: null, nationalCode: null, visibility: 'national' });
+    const since = Date.now();
+    // One call writes one timestamp for all its rows: a page boundary falls between equal timestamps.
+    const first = await store.transaction((tx) => tx.directory.upsertMany(['c1', 'c2', 'c3', 'c4', 'c5'].map(rec)));
+    const stamp = Number(first[0]!.row.updated_at);
+    while (Date.now() <= stamp) await new Promise((r) => setImmediate(r)); // the next write gets a later time
+    const second = await store.transaction((tx) => tx.directory.upsertMany(['c6', 'c7'].map(rec)));
+    const want = [...first, ...second].map((r) => r.id);
+    const got: number[] = [];
+    let at = since - 1;
+    let afterId = Number.MAX_SAFE_INTEGER;
+    for (let guard = 0; guard < 10; guard++) {
+      const rows = await store.directory.changedSince(at, afterId, 2);
+      got.push(...rows.map((r) => Number(r.id)));
+      if (rows.length < 2) break;
+      at = Number(rows[rows.length - 1]!.updated_at);
+      afterId = Number(rows[rows.length - 1]!.id);
+    }
+    assert.deepEqual(got, want);
+    assert.deepEqual(await store.directory.changedSince(Date.now() + 60_000, 0, 10), []);
   });
 
   it('re-opens with the schema already current, and passes its integrity check', async () => {

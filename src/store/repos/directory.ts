@@ -104,7 +104,10 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
     return this.db
       .selectFrom('directory_entries')
       .selectAll()
-      .where((eb) => eb.or([eb('updated_at', '>', since), eb.and([eb('updated_at', '=', since), eb('id', '>', afterId)])]))
+      // The leading range lets both engines seek the updated_at index: with the OR alone SQLite walked
+      // the whole index (~0.5 s at 1.2M entries, every catch-up, on the event loop).
+      .where('updated_at', '>=', since)
+      .where((eb) => eb.or([eb('updated_at', '>', since), eb('id', '>', afterId)]))
       .orderBy('updated_at')
       .orderBy('id')
       .limit(limit)
