@@ -20,10 +20,10 @@ export function Notice({ kind = 'info', title, children }: { kind?: 'info' | 'su
   );
 }
 
-export function Field({ label, hint, error, ref, ...input }: { label: string; hint?: string; error?: string | null; ref?: Ref<HTMLInputElement> } & InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
+/** A field's label and hint (the hint's id is `<id>-hint`, for aria-describedby). */
+function LabelAndHint({ id, label, hint }: { id: string; label: string; hint?: string | undefined }) {
   return (
-    <div className={`field${error ? ' field--error' : ''}`}>
+    <>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
@@ -32,6 +32,15 @@ export function Field({ label, hint, error, ref, ...input }: { label: string; hi
           {hint}
         </p>
       ) : null}
+    </>
+  );
+}
+
+export function Field({ label, hint, error, ref, ...input }: { label: string; hint?: string; error?: string | null; ref?: Ref<HTMLInputElement> } & InputHTMLAttributes<HTMLInputElement>) {
+  const id = useId();
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <LabelAndHint id={id} label={label} hint={hint} />
       {error ? (
         <p className="field__error" id={`${id}-error`}>
           {error}
@@ -62,5 +71,46 @@ export function AuthPanel({ wide, children }: { wide?: boolean; children: ReactN
         {children}
       </div>
     </main>
+  );
+}
+
+/** A data table with a caption for screen readers, column headings and an unlabelled actions column. */
+export function DataTable({ caption, columns, className = 'table', children }: { caption: string; columns: (string | { label: string; num: true })[]; className?: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className={className}>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (typeof c === 'string' ? <th key={c} scope="col">{c}</th> : <th key={c.label} scope="col" className="num">{c.label}</th>))}
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A labelled multi-line field with an optional hint. */
+export function TextArea({ id, label, hint, rows = 4, value, placeholder, onChange }: { id: string; label: string; hint?: string; rows?: number; value: string; placeholder?: string; onChange: (v: string) => void }) {
+  return (
+    <div className="field">
+      <LabelAndHint id={id} label={label} hint={hint} />
+      <textarea id={id} className="input" rows={rows} value={value} placeholder={placeholder} aria-describedby={hint ? `${id}-hint` : undefined} onChange={(e) => onChange(e.target.value)} />
+    </div>
+  );
+}
+
+/** The row of a form's main button. */
+export function SubmitRow({ label, secondary, disabled }: { label: string; secondary?: boolean; disabled?: boolean }) {
+  return (
+    <div className="actions">
+      <button className={`button${secondary ? ' button--secondary' : ''}`} type="submit" disabled={disabled}>
+        {label}
+      </button>
+    </div>
   );
 }

@@ -10,6 +10,8 @@ import { Enrol } from './screens/Enrol';
 import { Import } from './screens/Import';
 import { Password } from './screens/Password';
 import { Orgs } from './screens/Orgs';
+import { Lists } from './screens/Lists';
+import { SharedMailboxes } from './screens/SharedMailboxes';
 import { SignIn } from './screens/SignIn';
 
 type State = { phase: 'loading' } | { phase: 'signed-out'; address?: string; notice?: string } | { phase: 'enrol'; me: Me } | { phase: 'not-admin'; me: Me } | { phase: 'ready'; me: Me };
@@ -18,6 +20,8 @@ const NAV = [
   { to: '/', label: 'Overview' },
   { to: '/accounts', label: 'Accounts' },
   { to: '/import', label: 'Import' },
+  { to: '/shared', label: 'Shared mailboxes' },
+  { to: '/lists', label: 'Lists' },
   { to: '/orgs', label: 'Organisations' },
   { to: '/audit', label: 'Audit log' },
   { to: '/password', label: 'Your password' },
@@ -96,6 +100,8 @@ export function App() {
   else if (path === '/accounts') screen = <Accounts />;
   else if (accountMatch) screen = <AccountDetail key={accountMatch[1]} address={decodeURIComponent(accountMatch[1]!)} me={me} />;
   else if (path === '/orgs') screen = <Orgs />;
+  else if (path === '/shared') screen = <SharedMailboxes />;
+  else if (path === '/lists') screen = <Lists />;
   else if (path === '/audit') screen = <Audit />;
   else
     screen = (

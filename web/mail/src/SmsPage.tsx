@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { plainWords, requestJson } from '../../shared/http';
-import { ErrorSummary, Field, Notice } from '../../shared/ui';
+import { DataTable, ErrorSummary, Field, Notice, SubmitRow, TextArea } from '../../shared/ui';
 import { fromLocalInput } from './format';
 
 interface Preview {
@@ -160,36 +160,16 @@ export function SmsPage({ csrf }: { csrf: string | null }) {
           </p>
         </div>
         <Field label="Send later (optional)" type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} />
-        <div className="actions">
-          <button className="button" type="submit" disabled={busy}>
-            {sendAt ? 'Schedule text' : 'Send text'}
-          </button>
-        </div>
+        <SubmitRow label={sendAt ? 'Schedule text' : 'Send text'} disabled={busy} />
       </form>
 
       <details className="sms__bulk">
         <summary>Send to many people (mail merge)</summary>
         <form onSubmit={sendBulk} noValidate aria-label="Send to many people">
           <ErrorSummary error={bulkError} />
-          <div className="field">
-            <label className="field__label" htmlFor="sms-csv">
-              Recipients
-            </label>
-            <p className="field__hint">A heading row, then one person per row: mobile,name,date,clinic</p>
-            <textarea id="sms-csv" className="input" rows={5} value={csv} placeholder={'mobile,name,date,clinic\n07700 900123,Ann Jones,Mon 1 Dec 09:30,Riverside Surgery'} onChange={(e) => setCsv(e.target.value)} />
-          </div>
-          <div className="field">
-            <label className="field__label" htmlFor="sms-template">
-              Message to everyone
-            </label>
-            <p className="field__hint">{'{{name}}, {{date}} and {{clinic}} are replaced by each person’s details'}</p>
-            <textarea id="sms-template" className="input" rows={3} value={template} placeholder="Hello {{name}}, your appointment at {{clinic}} is on {{date}}." onChange={(e) => setTemplate(e.target.value)} />
-          </div>
-          <div className="actions">
-            <button className="button button--secondary" type="submit" disabled={busy}>
-              Send to everyone listed
-            </button>
-          </div>
+          <TextArea id="sms-csv" label="Recipients" hint="A heading row, then one person per row: mobile,name,date,clinic" rows={5} value={csv} placeholder={'mobile,name,date,clinic\n07700 900123,Ann Jones,Mon 1 Dec 09:30,Riverside Surgery'} onChange={setCsv} />
+          <TextArea id="sms-template" label="Message to everyone" hint="{{name}}, {{date}} and {{clinic}} are replaced by each person’s details" rows={3} value={template} placeholder="Hello {{name}}, your appointment at {{clinic}} is on {{date}}." onChange={setTemplate} />
+          <SubmitRow label="Send to everyone listed" secondary disabled={busy} />
           {bulk ? (
             <Notice kind={bulk.skipped.length ? 'warning' : 'success'} title={`${bulk.queued} text${bulk.queued === 1 ? '' : 's'} queued (${bulk.parts} part${bulk.parts === 1 ? '' : 's'})`}>
               {bulk.skipped.length ? (
@@ -215,21 +195,7 @@ export function SmsPage({ csrf }: { csrf: string | null }) {
       ) : sent.length === 0 ? (
         <p>You have not sent any texts yet.</p>
       ) : (
-        <table className="sms__table">
-          <caption className="visually-hidden">Texts you sent, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">To</th>
-              <th scope="col">Message</th>
-              <th scope="col">Texts</th>
-              <th scope="col">Status</th>
-              <th scope="col">When</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
+        <DataTable className="sms__table" caption="Texts you sent, newest first" columns={['To', 'Message', 'Texts', 'Status', 'When']}>
             {sent.map((s) => (
               <tr key={s.id} data-sms-id={s.id}>
                 <td>{s.to}</td>
@@ -249,8 +215,7 @@ export function SmsPage({ csrf }: { csrf: string | null }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+        </DataTable>
       )}
     </div>
   );

@@ -2,7 +2,7 @@ import type { AnchorHTMLAttributes, MouseEvent, ReactNode } from 'react';
 import { BASE, navigate } from '../router';
 
 // Labels, error summaries, notices and loading states are the same in webmail: one copy in web/shared.
-export { AuthPanel, ErrorSummary, Field, Loading, Notice } from '../../../shared/ui';
+export { AuthPanel, DataTable, ErrorSummary, Field, Loading, Notice, SubmitRow, TextArea } from '../../../shared/ui';
 
 /** A link inside the portal: a real href (open in new tab works), client-side navigation on click. */
 export function Link({ to, children, ...rest }: { to: string; children: ReactNode } & Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'>) {

@@ -9,20 +9,39 @@ interface Stats {
   mailPerDay: { day: string; messages: number; bytes: number }[];
 }
 
+interface SmsUsage {
+  items: { orgId: number; day: string; messages: number; parts: number }[];
+}
+
 const STATUS_LABEL: Record<string, string> = { active: 'Active', suspended: 'Suspended', deleted: 'Deleted (kept for now)' };
 const live = (counts: Record<string, number>) => (counts.active ?? 0) + (counts.suspended ?? 0);
 
 export function Dashboard() {
   const { data, error, loading } = useLoad(async () => {
-    const [accounts, orgs, stats] = await Promise.all([api<{ items: Account[] }>('GET', '/api/v1/accounts'), api<{ items: Org[] }>('GET', '/api/v1/orgs'), api<Stats>('GET', '/api/v1/stats?days=14')]);
-    return { accounts: accounts.items.filter((a) => a.status !== 'deleted'), orgs: orgs.items, stats };
+    const since = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const [accounts, orgs, stats, sms] = await Promise.all([
+      api<{ items: Account[] }>('GET', '/api/v1/accounts'),
+      api<{ items: Org[] }>('GET', '/api/v1/orgs'),
+      api<Stats>('GET', '/api/v1/stats?days=14'),
+      api<SmsUsage>('GET', `/api/v1/sms/usage?since=${since}`),
+    ]);
+    return { accounts: accounts.items.filter((a) => a.status !== 'deleted'), orgs: orgs.items, stats, sms: sms.items };
   }, []);
 
   if (loading && !data) return <Loading what="the dashboard" />;
   if (error) return <ErrorSummary error={error} />;
   if (!data) return null;
 
-  const { accounts, orgs, stats } = data;
+  const { accounts, orgs, stats, sms } = data;
+  // SMS are charged per part (a long text is several): parts per organisation and per day, last 31 days.
+  const smsByOrg = new Map<number, number>();
+  const smsByDay = new Map<string, number>();
+  for (const u of sms) {
+    smsByOrg.set(u.orgId, (smsByOrg.get(u.orgId) ?? 0) + u.parts);
+    smsByDay.set(u.day, (smsByDay.get(u.day) ?? 0) + u.parts);
+  }
+  const smsTotal = [...smsByDay.values()].reduce((a, b) => a + b, 0);
+  const orgName = (id: number) => orgs.find((o) => o.id === id)?.name ?? `Organisation ${id}`;
   const byOrg = [...stats.byOrg].sort((x, y) => live(y.accounts) - live(x.accounts) || x.org.name.localeCompare(y.org.name));
   const used = stats.byOrg.reduce((s, o) => s + o.usedBytes, 0);
   const quota = stats.byOrg.reduce((s, o) => s + o.quotaBytes, 0);
@@ -102,6 +121,18 @@ export function Dashboard() {
             </dl>
           </div>
           <StorageChart title="Storage used against quota, per organisation" data={byOrg.filter((o) => o.quotaBytes > 0).map((o) => ({ label: o.org.name, used: o.usedBytes, quota: o.quotaBytes }))} />
+        </section>
+        <section className="card" aria-labelledby="chart-sms">
+          <h2 id="chart-sms" className="card__title">
+            Text messages (SMS), last 31 days
+          </h2>
+          <p className="card__note">{`${smsTotal} text${smsTotal === 1 ? '' : 's'} charged (a long message counts once per part)`}</p>
+          <BarChart
+            title="SMS parts charged per organisation"
+            data={[...smsByOrg.entries()].sort((a, b) => b[1] - a[1]).map(([id, parts]) => ({ label: orgName(id), value: parts }))}
+          />
+          <h3 className="card__subtitle">Per day</h3>
+          <DailyChart title="SMS parts charged per day" unit="texts" data={[...smsByDay.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([day, value]) => ({ day, value }))} />
         </section>
       </div>
     </>
