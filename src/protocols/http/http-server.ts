@@ -14,6 +14,7 @@ import { registerStatsRoutes } from './api/stats/routes.js';
 import { registerWebhookRoutes } from './api/webhooks/routes.js';
 import { registerCalendarRoutes } from './api/calendar/routes.js';
 import { registerBookingRoutes } from './api/calendar/booking-routes.js';
+import { registerEventRoutes } from './api/calendar/event-routes.js';
 import { registerDirectoryRoutes } from './api/directory/routes.js';
 import { registerOrgRoutes } from './api/orgs/routes.js';
 import { registerSessionRoutes } from './api/session/routes.js';
@@ -65,6 +66,7 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     registerOrgRoutes(app, opts.services, registry);
     registerCalendarRoutes(app, opts.services, registry);
     registerBookingRoutes(app, opts.services, registry);
+    registerEventRoutes(app, opts.services, registry);
     if (opts.sms) registerSmsRoutes(app, opts.services, registry, opts.sms);
     registerImportRoutes(app, opts.services, registry);
     registerSharingRoutes(app, opts.services, registry);

@@ -215,4 +215,33 @@ describe('calendar JSON API (/api/v1/calendar)', () => {
     assert.equal(refused.status, 404);
     assert.equal((await api(SEC, '/invitations/ref-1/respond', { method: 'POST', body: JSON.stringify({ owner: CONS, partstat: 'MAYBE' }) })).status, 400);
   });
+
+  it('the web calendar JSON API saves through the same scheduling: invitations out, stale edits refused, delete cancels', async () => {
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${http}/api/v1/calendar/calendars/${CONS}/default/events/${path}`, { method, headers: { ...basic(CONS), ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    const meeting = { title: 'Audit review', start: '2026-09-10T13:00:00Z', end: '2026-09-10T14:00:00Z', attendees: [NURSE, EXT], repeat: { freq: 'WEEKLY', byDay: ['TH'], count: 3 } };
+    const made = await api('PUT', 'audit-review.ics', meeting);
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.equal(made.body.organizer, CONS);
+    assert.deepEqual(made.body.repeat, { freq: 'WEEKLY', interval: 1, byDay: ['TH'], count: 3, until: null });
+    const uid = made.body.uid as string;
+    assert.equal(partstat(await byUid(NURSE, uid), NURSE), 'NEEDS-ACTION', 'the local invitee has it');
+    assert.match(await until('the iMIP invitation at the sink', async () => sinkIcs('REQUEST', uid)), /SUMMARY:Audit review/);
+    // The nurse accepts; a change by the organiser keeps that answer and raises SEQUENCE.
+    await services.calendar.scheduling.respond((await services.accounts.show(NURSE)) as never, NURSE, uid, 'ACCEPTED');
+    const changed = await api('PUT', 'audit-review.ics', { ...meeting, title: 'Audit review (moved)', start: '2026-09-10T15:00:00Z', end: '2026-09-10T16:00:00Z', ifMatch: (await api('GET', 'audit-review.ics')).body.etag });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    const mine = (await get(CONS, CONS, 'audit-review.ics')).text;
+    assert.equal(partstat(mine, NURSE), 'ACCEPTED');
+    assert.match(mine, /SEQUENCE:1/);
+    // Bad input names the field; an edit of a stale copy is refused; nothing changes.
+    const bad = await api('PUT', 'audit-review.ics', { ...meeting, end: '2026-09-10T12:00:00Z', ifMatch: changed.body.etag });
+    assert.deepEqual([bad.status, bad.body.field], [400, 'end']);
+    assert.equal((await api('PUT', 'audit-review.ics', { ...meeting, ifMatch: made.body.etag })).status, 409, 'someone changed it meanwhile');
+    assert.equal((await api('GET', 'audit-review.ics')).body.title, 'Audit review (moved)');
+    // Delete: the outside attendee is told it is cancelled.
+    assert.equal((await api('DELETE', 'audit-review.ics')).status, 200);
+    await until('the iMIP cancellation at the sink', async () => sinkIcs('CANCEL', uid));
+    assert.equal((await api('GET', 'audit-review.ics')).status, 404);
+  });
 });

@@ -16,11 +16,12 @@ import { buildReply, newMessage } from './reply';
 import { snippetHtml } from './safe-html';
 import { PasswordSettings, ShortcutHelp, VacationSettings } from './Settings';
 import { SmsPage } from './SmsPage';
+import { CalendarPage } from './calendar/CalendarPage';
 import { useMailAccounts } from './useMailAccounts';
 import { useShortcuts } from './useShortcuts';
 import { useWindowedQuery } from './useWindowedQuery';
 
-type Screen = 'mail' | 'sms' | 'vacation' | 'password';
+type Screen = 'mail' | 'calendar' | 'sms' | 'vacation' | 'password';
 
 export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient; onSignOut: () => void }) {
   const [announce, setAnnounce] = useState('');
@@ -270,6 +271,9 @@ export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient;
           <button type="button" className="button button--header" disabled={!canSend} onClick={() => (setScreen('mail'), setCompose(newMessage()))}>
             New message
           </button>
+          <button type="button" className="button button--header button--quiet" aria-current={screen === 'calendar' ? 'page' : undefined} onClick={() => setScreen('calendar')}>
+            Calendar
+          </button>
           <button type="button" className="button button--header button--quiet" aria-current={screen === 'sms' ? 'page' : undefined} onClick={() => setScreen('sms')}>
             Text messages
           </button>
@@ -299,7 +303,15 @@ export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient;
             <button type="button" className="button button--secondary button--small" onClick={() => setScreen('mail')}>
               Back to mail
             </button>
-            {screen === 'vacation' ? <VacationSettings client={client} accountId={client.mailAccountId} /> : screen === 'sms' ? <SmsPage csrf={me.csrf ?? null} /> : <PasswordSettings csrf={me.csrf ?? null} />}
+            {screen === 'vacation' ? (
+              <VacationSettings client={client} accountId={client.mailAccountId} />
+            ) : screen === 'sms' ? (
+              <SmsPage csrf={me.csrf ?? null} />
+            ) : screen === 'calendar' ? (
+              <CalendarPage csrf={me.csrf ?? null} me={me.account.address} />
+            ) : (
+              <PasswordSettings csrf={me.csrf ?? null} />
+            )}
           </main>
         ) : (
           <>

@@ -8,6 +8,7 @@ import type { JmapClient } from './jmap/client';
 import type { Email } from './jmap/types';
 import { formatBytes, people } from './format';
 import { safeMailHtml } from './safe-html';
+import { Invitation } from './calendar/Invitation';
 
 function linkify(text: string) {
   const out: (string | React.JSX.Element)[] = [];
@@ -88,8 +89,11 @@ export function MessageBody({ email, client, accountId }: { email: Email; client
     return map;
   }, [email, client, accountId]);
   const files = (email.attachments ?? []).filter((a) => a.blobId && !(a.cid && a.disposition === 'inline'));
+  // A meeting invitation (iMIP) travels as a text/calendar part: answer it here.
+  const ics = [...(email.attachments ?? []), ...(email.textBody ?? [])].find((p) => p.type === 'text/calendar' && p.blobId);
   return (
     <div className="body">
+      {ics ? <Invitation url={client.downloadUrl(accountId, ics.blobId!, ics.name ?? 'invite.ics', 'text/calendar')} csrf={client.csrf} /> : null}
       {html !== null && email.htmlBody?.some((p) => p.type === 'text/html') ? (
         <HtmlFrame html={html} inline={inline} title={`Message from ${people(email.from) || 'unknown sender'}: ${email.subject ?? ''}`} />
       ) : (

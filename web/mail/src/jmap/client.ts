@@ -39,7 +39,7 @@ export interface UploadResult {
 export class JmapClient {
   constructor(
     readonly session: Session,
-    private readonly csrf: string,
+    readonly csrf: string,
   ) {}
 
   /** Fetches the Session resource at /.well-known/jmap (RFC 8620 section 2.2). */
