@@ -11,6 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +20,7 @@ import { haveChromium, launchChromium, skipBrowser } from '../helpers/chromium.j
 import { RawImap } from '../protocols/imap/raw-client.js';
 import { runCli } from '../helpers/cli.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 
 
 const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts/webmail');
@@ -96,7 +99,10 @@ describe('webmail in Chromium', { skip: skipBrowser }, () => {
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
+      // Chromium reports a CSP violation for every on* attribute it merely *parses*, even into an
+      // inert document (DOMParser, template), which is how DOMPurify reads a mail to clean it; nothing
+      // runs (the hostile-mail test checks that no handler exists or ran). Anything else is a problem.
+      if (m.type() === 'error' && !/Failed to load resource/.test(m.text()) && !/^Executing inline event handler violates/.test(m.text())) problems.push(`console: ${m.text()}`);
     });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
@@ -217,4 +223,80 @@ describe('webmail in Chromium', { skip: skipBrowser }, () => {
     assert.equal(await page.getByLabel('Send an out-of-office reply').isChecked(), true);
   });
 
+  it('replies with an attachment (upload progress shown); the reply is in Sent and reaches the sender', async () => {
+    await page.getByRole('button', { name: 'Back to mail' }).click();
+    await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /^Inbox/ }).first().click();
+    await row('Ward round notes').click();
+    const pane = page.getByRole('region', { name: 'Ward round notes' });
+    await pane.getByRole('button', { name: 'Reply', exact: true }).click();
+    const compose = page.getByRole('dialog', { name: 'Reply', exact: true });
+    await compose.waitFor();
+    await compose.getByLabel('Attach files').setInputFiles({ name: 'fluid-chart.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(300_000, 0x41)]) });
+    await compose.getByRole('list', { name: 'Attachments' }).getByText('fluid-chart.pdf').waitFor();
+    await compose.getByRole('progressbar', { name: 'Uploading fluid-chart.pdf' }).waitFor({ state: 'attached' });
+    await compose.getByLabel('Message', { exact: true }).fill('Chart attached, reviewed at 11:40.');
+    await shot(page, '12-reply-with-attachment');
+    await compose.getByRole('button', { name: 'Send', exact: true }).click();
+    await compose.waitFor({ state: 'detached' });
+    await page.getByText('Your message has been sent.').waitFor();
+    await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /^Sent/ }).click();
+    await page.getByRole('heading', { name: 'Sent', level: 1 }).waitFor();
+    await row('Re: Ward round notes').click();
+    await page.getByRole('region', { name: 'Attachments' }).getByText('fluid-chart.pdf').waitFor();
+    await shot(page, '13-reply-in-sent');
+    // Bob has it, with the attachment, over IMAP.
+    const bob = await RawImap.connect(imapsPort());
+    try {
+      await bob.login(BOB, PW);
+      await bob.cmd('SELECT INBOX');
+      const found = await until('the reply in Bob\'s inbox', async () => {
+        const r = await bob.cmd('UID SEARCH SUBJECT "Re: Ward round notes"');
+        return /\* SEARCH \d+/.test(r) ? r : null;
+      });
+      const uid = /\* SEARCH (\d+)/.exec(found)![1];
+      const structure = await bob.cmd(`UID FETCH ${uid} (BODYSTRUCTURE)`);
+      assert.match(structure, /"fluid-chart\.pdf"/i);
+    } finally {
+      bob.close();
+    }
+  });
+
+  it('shows hostile HTML mail without running anything or loading anything until images are allowed', async () => {
+    const hits: string[] = [] as string[];
+    const remote = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
+    });
+    await new Promise<void>((r) => remote.listen(0, '127.0.0.1', () => r()));
+    const origin = `http://127.0.0.1:${(remote.address() as AddressInfo).port}`;
+    try {
+      await bobSends({
+        subject: 'Rota changes (HTML)',
+        html: `<p>Rota for next week.</p><script>parent.pwned = 'script'</script><img src="${origin}/pixel.png" onerror="parent.pwned='onerror'" onload="parent.pwned='onload'"><div style="background:url(${origin}/bg.png)" onmouseover="parent.pwned='hover'">Hover me</div><a href="javascript:parent.pwned='link'" id="jslink">Open the rota</a><svg onload="parent.pwned='svg'"><circle r="3"/></svg><iframe src="${origin}/frame"></iframe><form action="${origin}/steal"><input name="p"></form><img srcset="${origin}/set.png 2x"><style>@import url(${origin}/import.css); p { background: url(${origin}/style.png) }</style>`,
+      });
+      await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /^Inbox/ }).first().click();
+      await row('Rota changes (HTML)').click();
+      const frame = page.frameLocator('iframe.html-frame');
+      await frame.getByText('Rota for next week.').waitFor();
+      await page.getByRole('button', { name: 'Show images' }).waitFor();
+      const srcdoc = (await page.locator('iframe.html-frame').getAttribute('srcdoc')) ?? '';
+      // No element anywhere (the page or the mail's frame) carries an event handler attribute.
+      const handlers = await page.evaluate(`(() => { const out = []; const scan = (d, where) => { for (const el of d.querySelectorAll('*')) for (const a of el.attributes) if (/^on/i.test(a.name)) out.push(where + ' ' + el.tagName + ' ' + a.name); }; scan(document, 'page'); for (const f of document.querySelectorAll('iframe')) if (f.contentDocument) scan(f.contentDocument, 'frame'); return out; })()`);
+      assert.deepEqual(handlers, []);
+      assert.doesNotMatch(srcdoc, /\son[a-z]+\s*=/i, 'no event handler attribute reaches the frame');
+      assert.doesNotMatch(srcdoc, /javascript:|<script|<iframe|<form|@import/i);
+      assert.deepEqual(hits, [], 'nothing was fetched from the remote server');
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { pwned?: string }).pwned), undefined);
+      await shot(page, '14-hostile-html-blocked');
+      // The reader allows images: now (only) the images load, and still nothing runs.
+      await page.getByRole('button', { name: 'Show images' }).click();
+      await until('the remote image to be fetched', async () => hits.some((h) => h === '/pixel.png'));
+      assert.ok(hits.every((h) => ['/pixel.png', '/bg.png', '/set.png', '/style.png'].includes(h)), hits.join(', '));
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { pwned?: string }).pwned), undefined);
+      await shot(page, '15-hostile-html-images-allowed');
+      assert.deepEqual(problems, [], 'no script errors in the whole session');
+    } finally {
+      await new Promise((r) => remote.close(r));
+    }
+  });
 });

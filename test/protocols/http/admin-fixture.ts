@@ -33,7 +33,8 @@ async function engineEnv(engine: EngineFixture, dataDir: string): Promise<Record
 
 export async function startAdminFixture(engine: EngineFixture, env: Record<string, string> = {}): Promise<AdminFixture> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wardpost-admin-res-'));
-  const { server } = await startQuietServer({ ...(await engineEnv(engine, dataDir)), ...env });
+  // Webhook receivers in these tests listen on loopback, which only an operator's allow-list opens.
+  const { server } = await startQuietServer({ ...(await engineEnv(engine, dataDir)), WARDPOST_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1', ...env });
   const s = server.platform.services;
   await s.orgs.create({ slug: 'north', name: 'North', kind: 'region' }, SYSTEM_ACTOR);
   await s.orgs.create({ slug: 'trust-a', name: 'Trust A', parent: 'north', kind: 'trust', domains: ['trust-a.example'] }, SYSTEM_ACTOR);
