@@ -18,6 +18,7 @@ import { haveChromium, launchChromium, skipBrowser } from '../helpers/chromium.j
 import { registerAdminPortal } from '../../src/protocols/http/static.js';
 import { runCli } from '../helpers/cli.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 
 
 const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts/portal');
@@ -53,7 +54,8 @@ before(async () => {
   ]) {
     await cli(['user', 'create', addr!, '--org', org!, '--name', name!, '--role', role!, '--quota', quota!, '--password-stdin'], PW);
   }
-  srv = await startServe({ ...env });
+  // The webhook receiver below listens on loopback, which only this explicit allow-list permits.
+  srv = await startServe({ ...env, WARDPOST_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' });
   if (haveChromium) {
     browser = await launchChromium();
   }
@@ -347,6 +349,49 @@ describe('portal in Chromium', { skip: skipBrowser }, () => {
     await page.getByRole('heading', { name: 'Text messages (SMS), last 31 days' }).waitFor();
     await page.getByRole('img', { name: /SMS parts charged per day/ }).waitFor();
     await shot(page, '13-overview-sms');
+  });
+
+  it('registers a webhook (secret shown once), refuses a metadata address, lists deliveries, removes it', async () => {
+    const received: string[] = [];
+    const rx = Fastify();
+    rx.post('/hook', async (req) => {
+      received.push(String(req.headers['wardpost-event']));
+      return { ok: true };
+    });
+    const rxUrl = `${await rx.listen({ port: 0, host: '127.0.0.1' })}/hook`;
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      // A cloud metadata address is refused in words, and nothing is registered.
+      await page.getByLabel('Receiver URL').fill('http://169.254.169.254/latest/meta-data');
+      await page.getByRole('button', { name: 'Register webhook' }).click();
+      await page.getByRole('alert').getByText(/private, loopback or reserved address/).waitFor();
+      assert.equal(await page.getByRole('table', { name: 'Webhooks' }).count(), 0);
+      await page.getByLabel('Receiver URL').fill(rxUrl);
+      await page.getByLabel('Organisation').selectOption('site-a1');
+      await page.getByRole('button', { name: 'Register webhook' }).click();
+      const secret = (await page.getByTestId('webhook-secret').textContent()) ?? '';
+      assert.ok(secret.length >= 16, 'the signing secret is shown');
+      await page.getByText('it will not be shown again').waitFor();
+      await page.getByRole('table', { name: 'Webhooks' }).getByRole('cell', { name: rxUrl, exact: true }).waitFor();
+      // An account event (a quota change made through the API as this administrator) reaches the receiver and shows as a delivery.
+      const status = await page.evaluate(async () => {
+        const r = await fetch('/api/v1/accounts/ward.clerk%40wardpost.test/quota', { method: 'PUT', headers: { 'content-type': 'application/json', 'x-csrf-token': (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('wardpost.admin.csrf') ?? '' }, body: JSON.stringify({ quota: '3G' }) });
+        return r.status;
+      });
+      assert.equal(status, 200);
+      const hookId = await page.evaluate(async () => ((await (await fetch('/api/v1/webhooks')).json()) as { items: { id: number }[] }).items[0]!.id);
+      await until('the delivery is recorded', async () => page.evaluate(async (id) => ((await (await fetch(`/api/v1/webhooks/${id}/deliveries`)).json()) as { items: { status: string }[] }).items.some((d) => d.status === 'delivered'), hookId));
+      assert.ok(received.includes('account.updated'), `received ${received.join(', ')}`);
+      await page.getByRole('button', { name: `Deliveries to ${rxUrl}` }).click();
+      await page.getByRole('table', { name: `Deliveries to ${rxUrl}` }).getByText(/^Delivered/).first().waitFor();
+      await shot(page, '14-webhooks');
+      await page.getByRole('button', { name: `Remove the webhook to ${rxUrl}` }).click();
+      await page.getByText(`The webhook to ${rxUrl} is removed`).waitFor();
+      assert.equal(await page.getByRole('table', { name: 'Webhooks' }).count(), 0);
+    } finally {
+      await rx.close();
+    }
   });
 
   it('signs out, and ran without script errors or blocked resources', async () => {

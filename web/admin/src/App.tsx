@@ -11,6 +11,7 @@ import { Import } from './screens/Import';
 import { Password } from './screens/Password';
 import { Orgs } from './screens/Orgs';
 import { Lists } from './screens/Lists';
+import { Webhooks } from './screens/Webhooks';
 import { SharedMailboxes } from './screens/SharedMailboxes';
 import { SignIn } from './screens/SignIn';
 
@@ -22,6 +23,7 @@ const NAV = [
   { to: '/import', label: 'Import' },
   { to: '/shared', label: 'Shared mailboxes' },
   { to: '/lists', label: 'Lists' },
+  { to: '/webhooks', label: 'Webhooks' },
   { to: '/orgs', label: 'Organisations' },
   { to: '/audit', label: 'Audit log' },
   { to: '/password', label: 'Your password' },
@@ -102,6 +104,7 @@ export function App() {
   else if (path === '/orgs') screen = <Orgs />;
   else if (path === '/shared') screen = <SharedMailboxes />;
   else if (path === '/lists') screen = <Lists />;
+  else if (path === '/webhooks') screen = <Webhooks />;
   else if (path === '/audit') screen = <Audit />;
   else
     screen = (
