@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema/tables.js';
 import type { JmapRepo, MailSettings, MessageListRow } from '../types.js';
 
@@ -16,6 +16,17 @@ const light = (r: LightRow): MessageListRow => ({
   flags: r.flags,
 });
 const none = (ids: readonly number[]) => (ids.length ? [...ids] : [-1]);
+
+type MailboxCounts = { unread: number; threads: number; unreadThreads: number };
+/** Mailboxes whose counts are kept (oldest dropped first); a few hundred bytes each. */
+const COUNT_CACHE_MAX = 50_000;
+const countCaches = new WeakMap<object, Map<number, { modseq: number; counts: MailboxCounts }>>();
+/** One cache per database handle (a store, or a transaction's own view of it). */
+function countCache(db: object): Map<number, { modseq: number; counts: MailboxCounts }> {
+  let c = countCaches.get(db);
+  if (!c) countCaches.set(db, (c = new Map()));
+  return c;
+}
 
 /** JMAP's reads over the mail tables (light rows, pages, change scans, threads) and its logs. */
 export class KyselyJmapRepo implements JmapRepo {
@@ -119,27 +130,44 @@ export class KyselyJmapRepo implements JmapRepo {
       .execute();
   }
 
+  /**
+   * Unread messages and (unread) threads per mailbox, for Mailbox/get. Counted in SQL, and kept per
+   * mailbox against its HIGHESTMODSEQ: every change that can move a count (append, flag change,
+   * expunge) raises it, so a cached count is exact until the mailbox changes.
+   */
   async counts(mailboxIds: readonly number[]) {
-    const rows = await this.db
-      .selectFrom('messages')
-      .innerJoin('message_meta', 'message_meta.blob_hash', 'messages.blob_hash')
-      .select(['messages.mailbox_id', 'messages.flags', 'message_meta.thread_id'])
-      .where('messages.mailbox_id', 'in', none(mailboxIds))
-      .execute();
-    const acc = new Map<number, { unread: number; threads: Set<string>; unreadThreads: Set<string> }>();
-    for (const r of rows) {
-      const id = Number(r.mailbox_id);
-      let a = acc.get(id);
-      if (!a) acc.set(id, (a = { unread: 0, threads: new Set(), unreadThreads: new Set() }));
-      const t = r.thread_id ?? '';
-      a.threads.add(t);
-      if (!/(^| )\\Seen( |$)/.test(r.flags)) {
-        a.unread++;
-        a.unreadThreads.add(t);
-      }
+    const out = new Map<number, MailboxCounts>();
+    if (!mailboxIds.length) return out;
+    const cache = countCache(this.db);
+    const seqs = await this.db.selectFrom('mailboxes').select(['id', 'highestmodseq']).where('id', 'in', [...mailboxIds]).execute();
+    const missing: number[] = [];
+    for (const m of seqs) {
+      const hit = cache.get(Number(m.id));
+      if (hit && hit.modseq === Number(m.highestmodseq)) out.set(Number(m.id), hit.counts);
+      else missing.push(Number(m.id));
     }
-    const out = new Map<number, { unread: number; threads: number; unreadThreads: number }>();
-    for (const [id, a] of acc) out.set(id, { unread: a.unread, threads: a.threads.size, unreadThreads: a.unreadThreads.size });
+    if (!missing.length) return out;
+    // A message is unread without the \Seen flag (flags are space-separated); one with no thread
+    // is a thread of its own, as Email/get reports it.
+    const unread = sql`(' ' || m.flags || ' ') not like ${'% \\Seen %'} escape '!'`;
+    const thread = sql`coalesce(mm.thread_id, m.blob_hash)`;
+    const rows = await sql<{ mailbox_id: number; unread: number; threads: number; unread_threads: number }>`
+      select m.mailbox_id,
+             sum(case when ${unread} then 1 else 0 end) as unread,
+             count(distinct ${thread}) as threads,
+             count(distinct case when ${unread} then ${thread} end) as unread_threads
+        from messages m join message_meta mm on mm.blob_hash = m.blob_hash
+       where m.mailbox_id in (${sql.join(missing)})
+       group by m.mailbox_id`.execute(this.db);
+    const counted = new Map(rows.rows.map((r) => [Number(r.mailbox_id), { unread: Number(r.unread), threads: Number(r.threads), unreadThreads: Number(r.unread_threads) }]));
+    for (const m of seqs) {
+      const id = Number(m.id);
+      if (!missing.includes(id)) continue;
+      const c = counted.get(id) ?? { unread: 0, threads: 0, unreadThreads: 0 };
+      cache.set(id, { modseq: Number(m.highestmodseq), counts: c });
+      out.set(id, c);
+    }
+    if (cache.size > COUNT_CACHE_MAX) cache.delete(cache.keys().next().value!);
     return out;
   }
 

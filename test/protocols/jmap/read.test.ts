@@ -74,6 +74,25 @@ forBothEngines('JMAP reading mail', (engine) => {
     assert.deepEqual(some.notFound, ['M999999']);
   });
 
+  it('keeps unread and thread counts exact as messages are read and unread (counts are cached per mailbox state)', async () => {
+    const counts = async () => {
+      const r = await carol.call('Mailbox/get', { ids: [mb.inbox], properties: ['totalEmails', 'unreadEmails', 'totalThreads', 'unreadThreads'] });
+      return (r.list as Json[])[0]!;
+    };
+    const before = await counts();
+    assert.equal(before.unreadEmails, 31);
+    const q = await carol.call('Email/query', { filter: { inMailbox: mb.inbox }, limit: 2 });
+    const [a, b] = q.ids as string[];
+    await carol.call('Email/set', { update: { [a!]: { 'keywords/$seen': true }, [b!]: { 'keywords/$seen': true } } });
+    const read = await counts();
+    assert.equal(read.unreadEmails, 29);
+    assert.equal(read.totalEmails, 31);
+    assert.equal(read.totalThreads, before.totalThreads);
+    assert.ok((read.unreadThreads as number) <= (before.unreadThreads as number));
+    await carol.call('Email/set', { update: { [a!]: { 'keywords/$seen': null }, [b!]: { 'keywords/$seen': null } } });
+    assert.deepEqual(await counts(), before);
+  });
+
   it('pages a folder newest first, with the total and a stable position', async () => {
     const p1 = await carol.call('Email/query', { filter: { inMailbox: mb.inbox }, sort: [{ property: 'receivedAt', isAscending: false }], limit: 10, calculateTotal: true });
     assert.equal(p1.total, 31);
