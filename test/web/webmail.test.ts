@@ -299,4 +299,37 @@ describe('webmail in Chromium', { skip: skipBrowser }, () => {
       await new Promise((r) => remote.close(r));
     }
   });
+
+  it('files new mail into a folder by a rule made in the Rules page; a broken script is refused in words', async () => {
+    await page.getByRole('button', { name: 'Rules', exact: true }).click();
+    await page.getByRole('heading', { name: 'Rules', level: 1 }).waitFor();
+    await page.getByLabel('When the').selectOption('subject');
+    await page.getByLabel('contains', { exact: true }).fill('Pharmacy order');
+    await page.getByLabel('then', { exact: true }).selectOption('fileinto');
+    await page.getByLabel('Folder', { exact: true }).selectOption('Archive');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const script = page.getByLabel('Your rules (Sieve)');
+    assert.match(await script.inputValue(), /if header :contains "subject" "Pharmacy order" \{\s*fileinto "Archive";/);
+    const good = await script.inputValue();
+    // A broken script: the server's Sieve parser answers, nothing is saved.
+    await script.fill(`${good}\nif nonsense {`);
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByRole('alert').getByText(/Could not save your rules/).waitFor();
+    await script.fill(good);
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByText('Your rules are saved and apply to new mail.').waitFor();
+    await shot(page, '16-rules');
+    await bobSends({ subject: 'Pharmacy order 42', text: 'Two boxes of gloves, size M.' });
+    await bobSends({ subject: 'Not for the pharmacy', text: 'Stays in the inbox.' });
+    await page.getByRole('button', { name: 'Back to mail' }).click();
+    await row('Not for the pharmacy').waitFor({ timeout: 15_000 });
+    assert.equal(await row('Pharmacy order 42').count(), 0, 'filed away, not in the inbox');
+    await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /^Archive/ }).click();
+    await page.getByRole('heading', { name: 'Archive', level: 1 }).waitFor();
+    await row('Pharmacy order 42').waitFor();
+    // Reloading the page shows the saved rules (read back from the server).
+    await page.reload();
+    await page.getByRole('button', { name: 'Rules', exact: true }).click();
+    assert.equal((await page.getByLabel('Your rules (Sieve)').inputValue()).trim(), good.trim());
+  });
 });

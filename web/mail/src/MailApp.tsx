@@ -16,12 +16,13 @@ import { buildReply, newMessage } from './reply';
 import { snippetHtml } from './safe-html';
 import { PasswordSettings, ShortcutHelp, VacationSettings } from './Settings';
 import { SmsPage } from './SmsPage';
+import { RulesPage } from './RulesPage';
 import { CalendarPage } from './calendar/CalendarPage';
 import { useMailAccounts } from './useMailAccounts';
 import { useShortcuts } from './useShortcuts';
 import { useWindowedQuery } from './useWindowedQuery';
 
-type Screen = 'mail' | 'calendar' | 'sms' | 'vacation' | 'password';
+type Screen = 'mail' | 'calendar' | 'sms' | 'rules' | 'vacation' | 'password';
 
 export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient; onSignOut: () => void }) {
   const [announce, setAnnounce] = useState('');
@@ -277,6 +278,9 @@ export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient;
           <button type="button" className="button button--header button--quiet" aria-current={screen === 'sms' ? 'page' : undefined} onClick={() => setScreen('sms')}>
             Text messages
           </button>
+          <button type="button" className="button button--header button--quiet" aria-current={screen === 'rules' ? 'page' : undefined} onClick={() => setScreen('rules')}>
+            Rules
+          </button>
           <button type="button" className="button button--header button--quiet" aria-current={screen === 'vacation' ? 'page' : undefined} onClick={() => setScreen('vacation')}>
             Out of office
           </button>
@@ -307,6 +311,8 @@ export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient;
               <VacationSettings client={client} accountId={client.mailAccountId} />
             ) : screen === 'sms' ? (
               <SmsPage csrf={me.csrf ?? null} />
+            ) : screen === 'rules' ? (
+              <RulesPage client={client} accountId={client.mailAccountId} folders={(primary?.mailboxes ?? []).map((m) => m.name)} />
             ) : screen === 'calendar' ? (
               <CalendarPage csrf={me.csrf ?? null} me={me.account.address} />
             ) : (

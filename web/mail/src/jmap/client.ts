@@ -22,7 +22,7 @@ export class JmapError extends Error {
 /** Back-reference to a previous call's result (RFC 8620 section 3.7). */
 export const ref = (resultOf: string, name: string, path: string) => ({ resultOf, name, path });
 
-const USING = [CAP_CORE, CAP_MAIL, CAP_SUBMISSION, CAP_VACATION];
+const USING = [CAP_CORE, CAP_MAIL, CAP_SUBMISSION, CAP_VACATION, 'urn:ietf:params:jmap:sieve'];
 
 /** RFC 6570 level-1 expansion of the Session's URL templates (section 2). */
 function expand(template: string, vars: Record<string, string>): string {

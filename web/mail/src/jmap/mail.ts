@@ -194,3 +194,24 @@ export async function sendMessage(c: JmapClient, accountId: string, d: Draft, ma
   assertSet(r.get<SetResponse<Email>>('e'), 'prepare the message');
   assertSet(r.get<SetResponse<unknown>>('s'), 'send the message');
 }
+
+/** The account's one server-side rules script (RFC 9661 SieveScript), as text ('' when none). */
+export async function getRules(c: JmapClient, accountId: string): Promise<string> {
+  const r = await c.call<{ list: { blobId: string }[] }>('SieveScript/get', { accountId, ids: null });
+  const blob = r.list[0]?.blobId;
+  if (!blob) return '';
+  const res = await fetch(c.downloadUrl(accountId, blob, 'rules.sieve', 'application/sieve'), { credentials: 'same-origin' });
+  if (!res.ok) throw new JmapError('serverFail', 'Your rules could not be read.');
+  return res.text();
+}
+
+/** Saves the rules script (upload, then create or update); the server's Sieve errors come back in words. */
+export async function setRules(c: JmapClient, accountId: string, script: string, exists: boolean): Promise<void> {
+  if (!script.trim()) {
+    if (exists) assertSet(await c.call<SetResponse<unknown>>('SieveScript/set', { accountId, destroy: ['rules'] }), 'remove your rules');
+    return;
+  }
+  const { blobId } = await c.upload(accountId, new Blob([script], { type: 'application/sieve' }));
+  const args = exists ? { update: { rules: { blobId } } } : { create: { r: { name: 'rules', blobId } } };
+  assertSet(await c.call<SetResponse<unknown>>('SieveScript/set', { accountId, ...args }), 'save your rules');
+}
