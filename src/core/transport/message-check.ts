@@ -23,22 +23,32 @@ export class MessageCheck {
     if (this.total > this.limits.maxMessageBytes) {
       return this.fail('message_too_large', `the message is larger than ${this.limits.maxMessageBytes} bytes`);
     }
+    // Native indexOf (memchr) per line instead of a JS loop per byte: this check ran on every
+    // byte of every inbound message and was 11% of the MX's CPU under smtp-source.
+    if (chunk.indexOf(0) !== -1) return this.fail('invalid_message', 'the message contains a NUL byte; encode binary content (base64)');
     const maxChars = this.limits.maxLineBytes - 2;
     let prev = this.prev;
     let len = this.lineLength;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (b === LF) {
-        if (prev !== CR) return this.fail('invalid_message', 'the message contains a bare LF; lines must end with CRLF (RFC 5321 section 2.3.8)');
-        len = 0;
-      } else {
+    let pos = 0;
+    while (pos < chunk.length) {
+      const lf = chunk.indexOf(LF, pos);
+      const end = lf === -1 ? chunk.length : lf;
+      if (end > pos) {
         if (prev === CR) return this.fail('invalid_message', 'the message contains a bare CR; lines must end with CRLF');
-        if (b === 0) return this.fail('invalid_message', 'the message contains a NUL byte; encode binary content (base64)');
-        if (b !== CR && ++len > maxChars) {
+        const cr = chunk.indexOf(CR, pos);
+        // A CR may only be the last byte before the LF (or of the chunk, the LF coming next).
+        if (cr !== -1 && cr < end - 1) return this.fail('invalid_message', 'the message contains a bare CR; lines must end with CRLF');
+        len += end - pos - (cr === end - 1 ? 1 : 0);
+        if (len > maxChars) {
           return this.fail('invalid_message', `a line is longer than ${maxChars} characters (RFC 5322 section 2.1.1); wrap long lines or use an encoding`);
         }
+        prev = chunk[end - 1]!;
       }
-      prev = b;
+      if (lf === -1) break;
+      if (prev !== CR) return this.fail('invalid_message', 'the message contains a bare LF; lines must end with CRLF (RFC 5321 section 2.3.8)');
+      len = 0;
+      prev = LF;
+      pos = lf + 1;
     }
     this.prev = prev;
     this.lineLength = len;
