@@ -322,6 +322,22 @@ describe('portal in Chromium', { skip: skipBrowser }, () => {
     assert.equal(ula.sendAs, true);
   });
 
+  it('is refused another organisation’s mailbox on the shared mailbox screen, in plain words', async () => {
+    // user.b belongs to Other Valley Trust: its members (grants) are neither shown nor changeable here.
+    await page.goto(`${srv.httpUrl}/admin/shared?mailbox=user.b%40wardpost.test`);
+    await page.getByRole('heading', { name: 'Members of user.b@wardpost.test' }).waitFor();
+    const alert = page.getByRole('alert');
+    await alert.getByText(/user\.b@wardpost\.test/).first().waitFor();
+    assert.doesNotMatch((await alert.textContent()) ?? '', /HTTP|40\d|forbidden|undefined/i, 'plain words, no codes');
+    await page.getByLabel('Add a member').fill('user.a@wardpost.test');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await until('the addition is refused', async () => !(await page.getByRole('button', { name: 'Add member' }).isDisabled()) && ((await page.getByRole('alert').allTextContents()).join(' ').trim() || null));
+    assert.equal(await page.getByText('user.a@wardpost.test is now a member.').count(), 0, 'nothing was added');
+    const members = await page.evaluate(async () => (await fetch('/api/v1/shared-mailboxes/user.b%40wardpost.test/members')).status);
+    assert.ok(members === 403 || members === 404, `refused (${members})`);
+    await shot(page, '11b-refused-other-shared-mailbox');
+  });
+
   it('creates a distribution list, adds and removes members, and deletes it', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lists' }).click();
     await page.getByRole('heading', { name: 'Distribution lists', level: 1 }).waitFor();
@@ -381,7 +397,7 @@ describe('portal in Chromium', { skip: skipBrowser }, () => {
       });
       assert.equal(status, 200);
       const hookId = await page.evaluate(async () => ((await (await fetch('/api/v1/webhooks')).json()) as { items: { id: number }[] }).items[0]!.id);
-      await until('the delivery is recorded', async () => page.evaluate(async (id) => ((await (await fetch(`/api/v1/webhooks/${id}/deliveries`)).json()) as { items: { status: string }[] }).items.some((d) => d.status === 'delivered'), hookId));
+      await until('the delivery is recorded', async () => page.evaluate(async (id) => ((await (await fetch(`/api/v1/webhooks/${id}/deliveries`)).json()) as { items: { status: string }[] }).items.some((d) => d.status === 'delivered'), hookId), 60_000);
       assert.ok(received.includes('account.updated'), `received ${received.join(', ')}`);
       await page.getByRole('button', { name: `Deliveries to ${rxUrl}` }).click();
       await page.getByRole('table', { name: `Deliveries to ${rxUrl}` }).getByText(/^Delivered/).first().waitFor();

@@ -32,7 +32,8 @@ export function SharedMailboxes() {
   const [form, setForm] = useState({ address: '', name: '', org: '' });
   const [formError, setFormError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [open, setOpen] = useState<string | null>(null);
+  // /admin/shared?mailbox=ADDRESS opens that mailbox's members (links from elsewhere, bookmarks).
+  const [open, setOpen] = useState<string | null>(() => new URLSearchParams(window.location.search).get('mailbox'));
 
   if (loading && !data) return <Loading what="shared mailboxes" />;
   if (!data) return <ErrorSummary error={error} />;
