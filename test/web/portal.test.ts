@@ -55,7 +55,8 @@ before(async () => {
     await cli(['user', 'create', addr!, '--org', org!, '--name', name!, '--role', role!, '--quota', quota!, '--password-stdin'], PW);
   }
   // The webhook receiver below listens on loopback, which only this explicit allow-list permits.
-  srv = await startServe({ ...env, WARDPOST_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' });
+  // A first attempt that times out on a loaded machine is retried in 200 ms, not the default 30 s.
+  srv = await startServe({ ...env, WARDPOST_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1', WARDPOST_WEBHOOK_RETRY_MS: '200' });
   if (haveChromium) {
     browser = await launchChromium();
   }
@@ -397,7 +398,13 @@ describe('portal in Chromium', { skip: skipBrowser }, () => {
       });
       assert.equal(status, 200);
       const hookId = await page.evaluate(async () => ((await (await fetch('/api/v1/webhooks')).json()) as { items: { id: number }[] }).items[0]!.id);
-      await until('the delivery is recorded', async () => page.evaluate(async (id) => ((await (await fetch(`/api/v1/webhooks/${id}/deliveries`)).json()) as { items: { status: string }[] }).items.some((d) => d.status === 'delivered'), hookId), 60_000);
+      // Each poll keeps what the deliveries said, so a timeout names the last error rather than only "not yet".
+      let deliveries = '';
+      await until(() => `the delivery is recorded (deliveries: ${deliveries || 'none yet'})`, async () => {
+        const items = await page.evaluate(async (id) => ((await (await fetch(`/api/v1/webhooks/${id}/deliveries`)).json()) as { items: Record<string, unknown>[] }).items, hookId);
+        deliveries = JSON.stringify(items);
+        return items.some((d) => d.status === 'delivered');
+      }, 60_000);
       assert.ok(received.includes('account.updated'), `received ${received.join(', ')}`);
       await page.getByRole('button', { name: `Deliveries to ${rxUrl}` }).click();
       await page.getByRole('table', { name: `Deliveries to ${rxUrl}` }).getByText(/^Delivered/).first().waitFor();
