@@ -15,6 +15,7 @@ import { searchStep } from './search-migration.js';
 import { transportStep } from './transport-migration.js';
 import { smsStep } from './sms-migration.js';
 import { smsInboundPartsStep } from './sms-parts-migration.js';
+import { messageListIndexesStep } from './list-index-migration.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -217,6 +218,7 @@ const STEPS: Record<string, Step> = {
   '0012_imap_search': searchStep,
   '0013_directory_photo': directoryPhotoStep,
   '0014_sms_inbound_parts': smsInboundPartsStep,
+  '0015_message_list_indexes': messageListIndexesStep,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
