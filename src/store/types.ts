@@ -219,6 +219,8 @@ export interface MailStateRepo {
   sharedSubscriptions(accountId: number): Promise<number[]>;
   uids(mailboxId: number): Promise<number[]>;
   messagesBetween(mailboxId: number, firstUid: number, lastUid: number): Promise<MessageRow[]>;
+  /** Message rows with these UIDs (any order, repeats ignored), ascending; UIDs not in the folder are left out. */
+  messagesByUids(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]>;
   /** UID, flags and MODSEQ of every message of a folder, ascending (a light read for SELECT and STATUS). */
   flagsOf(mailboxId: number): Promise<{ uid: number; flags: string; modseq: number }[]>;
   /** Takes the next MODSEQ of a mailbox (locks its row until commit). */

@@ -72,6 +72,28 @@ forEachEngine('store conformance', (engine) => {
     assert.equal(Number(after?.uidvalidity), 1234);
   });
 
+  it('reads message rows by UID list: ascending, repeats once, absent UIDs and other folders left out, past one chunk', async () => {
+    const a = await newAccount('byuids@wardpost.test');
+    const mb = await store.mailboxes.create({ accountId: a.id, name: 'INBOX', specialUse: null, uidvalidity: 1, subscribed: true });
+    const other = await store.mailboxes.create({ accountId: a.id, name: 'Other', specialUse: null, uidvalidity: 2, subscribed: true });
+    await store.transaction(async (tx) => {
+      for (const box of [mb.id, other.id]) {
+        for (let i = 0; i < 700; i++) {
+          const { uid, modseq } = await tx.mailboxes.allocate(box, 1);
+          await tx.messages.insert({ mailboxId: box, uid, modseq, blobHash: `h${box}-${uid}`, size: 1, internalDate: 0, flags: [] });
+        }
+      }
+    });
+    const wanted = [650, 3, 3, 999_999, 1, 600, 700];
+    const rows = await store.mailState.messagesByUids(mb.id, wanted);
+    assert.deepEqual(rows.map((r) => Number(r.uid)), [1, 3, 600, 650, 700]);
+    assert.ok(rows.every((r) => Number(r.mailbox_id) === mb.id && r.blob_hash === `h${mb.id}-${Number(r.uid)}`));
+    // More UIDs than one statement takes (500), asked for in descending order.
+    const all = await store.mailState.messagesByUids(mb.id, Array.from({ length: 700 }, (_, i) => 700 - i));
+    assert.deepEqual(all.map((r) => Number(r.uid)), Array.from({ length: 700 }, (_, i) => i + 1));
+    assert.deepEqual(await store.mailState.messagesByUids(mb.id, []), []);
+  });
+
   it('rolls back every write of a failed transaction', async () => {
     await assert.rejects(
       store.transaction(async (tx) => {

@@ -94,6 +94,11 @@ export class MessageService {
     return this.store.mailState.messagesBetween(mailboxId, first, last);
   }
 
+  /** Message rows with these UIDs, ascending. */
+  byUids(mailboxId: number, uids: readonly number[]): Promise<MessageRow[]> {
+    return this.store.mailState.messagesByUids(mailboxId, uids);
+  }
+
   /** The parsed form of each body (stored at delivery), by blob hash. */
   async indexes(hashes: Iterable<string>): Promise<Map<string, MessageIndex>> {
     const out = new Map<string, MessageIndex>();

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema/tables.js';
-import type { MailStateRepo } from '../types.js';
+import type { MailStateRepo, MessageRow } from '../types.js';
 
 const CHUNK = 500;
 
@@ -67,6 +67,15 @@ export class KyselyMailStateRepo implements MailStateRepo {
       .where('uid', '<=', lastUid)
       .orderBy('uid')
       .execute();
+  }
+
+  async messagesByUids(mailboxId: number, uids: readonly number[]) {
+    const sorted = [...new Set(uids)].sort((a, b) => a - b);
+    const out: MessageRow[] = [];
+    for (let i = 0; i < sorted.length; i += CHUNK) {
+      out.push(...(await this.db.selectFrom('messages').selectAll().where('mailbox_id', '=', mailboxId).where('uid', 'in', sorted.slice(i, i + CHUNK)).orderBy('uid').execute()));
+    }
+    return out;
   }
 
   async bumpModseq(mailboxId: number) {

@@ -86,6 +86,12 @@ assert ok(M.search(None, 'TO', 'alice'), 's7') == [b'1 2 3']
 assert ok(M.search(None, 'LARGER', '100000'), 's8') == [b'']
 ok(M.store('2', '+FLAGS', '(\\\\Flagged $Label1)'), 'store')
 assert ok(M.search(None, 'KEYWORD', '$Label1'), 's9') == [b'2']
+# Text keys combined with others (a text search reads only its hits' rows: these must still be exact).
+assert ok(M.search(None, 'TEXT', 'number', 'SEEN'), 's10') == [b'1']
+assert ok(M.search(None, 'TEXT', 'number', 'SUBJECT', '"hello 2"'), 's11') == [b'3']
+assert ok(M.search(None, 'NOT', 'TEXT', 'number'), 's12') == [b'']
+assert ok(M.search(None, 'OR', 'TEXT', 'nowhere-word', 'KEYWORD', '$Label1'), 's13') == [b'2']
+assert ok(M.search(None, 'TEXT', 'number', 'NOT', 'KEYWORD', '$Label1'), 's14') == [b'1 3']
 ok(M.create('Work/Projects'), 'create')
 typ, data = M.copy('1:2', 'Work/Projects')
 assert typ == 'OK' and b'COPYUID' in data[0], data
