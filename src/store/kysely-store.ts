@@ -121,9 +121,10 @@ export abstract class KyselyStore implements Store {
 
   /**
    * Resolves once everything committed so far is on stable storage. PostgreSQL is durable at
-   * COMMIT, so the default does nothing; the SQLite engine syncs its WAL here, off the event loop.
+   * COMMIT, so the default does nothing; the SQLite engine syncs its WAL here. `lone` says that this
+   * commit carried one caller and nobody else is waiting to write (the engine may then sync inline).
    */
-  protected durable(): Promise<void> {
+  protected durable(_lone = false): Promise<void> {
     return Promise.resolve();
   }
 
@@ -206,7 +207,7 @@ export abstract class KyselyStore implements Store {
       if (this.pipelineCommits) committed();
       this.syncing++;
       try {
-        await this.durable();
+        await this.durable(batch.length === 1 && this.queue.length === 0);
       } catch (err) {
         // Committed but not known to be on disk: nobody may be told "done".
         for (const job of batch) job.reject(err);

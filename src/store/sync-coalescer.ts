@@ -9,6 +9,11 @@ export class SyncCoalescer {
 
   constructor(private readonly sync: () => Promise<void>) {}
 
+  /** True while a sync runs or waits: a caller must then go through `request`. */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
   request(): Promise<void> {
     if (!this.running) {
       this.running = this.sync().finally(() => this.advance());
