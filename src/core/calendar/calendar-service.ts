@@ -13,6 +13,7 @@ import { parseAddress } from '../addresses.js';
 import { WardpostError, conflict, invalid, notFound } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { ALL_RIGHTS } from '../sharing/rights.js';
+import { canSeePrivate, isPrivate, redact } from './privacy.js';
 import type { AccountRow, CalendarObjectRow, CalendarRow, Repos, Store } from '../../store/types.js';
 import { parseCalendar } from './ical.js';
 import { CALENDAR_LIMITS } from './limits.js';
@@ -90,6 +91,20 @@ export function toObject(o: CalendarObjectRow): CalendarObject {
     organizer: o.organizer,
     updatedAt: Number(o.updated_at),
   };
+}
+
+/** The object as this viewer may see it: a private entry redacted for those without the `p` right (privacy.ts). */
+function shown(ref: CalendarRef, o: CalendarObjectRow): CalendarObjectRow {
+  if (canSeePrivate(ref.rights) || !isPrivate(o.data)) return o;
+  const data = redact(o.data);
+  return { ...o, data, size: Buffer.byteLength(data), patient_mobile: null, reminder_policy: null };
+}
+
+/** Changing what one only sees redacted would overwrite the details unseen: refused in words. */
+function requireDetails(ref: CalendarRef, existing: CalendarObjectRow | undefined, what: 'change' | 'delete' | 'move'): void {
+  if (existing && !canSeePrivate(ref.rights) && isPrivate(existing.data)) {
+    throw new WardpostError('forbidden', `${existing.name} is a private entry of ${ref.owner.address}: only they and their delegates may ${what} it`, { dav: 'need-privileges' });
+  }
 }
 
 export class CalendarService {
@@ -250,24 +265,25 @@ export class CalendarService {
     this.require(ref, 'read');
     const o = await this.store.calendar.object(Number(ref.row.id), name);
     if (!o) throw notFound(`no ${name} in ${ref.row.path}`);
-    return o;
+    return shown(ref, o);
   }
 
   /** One object, or undefined when there is none by that name. */
   async findObject(ref: CalendarRef, name: string): Promise<CalendarObjectRow | undefined> {
     this.require(ref, 'read');
-    return this.store.calendar.object(Number(ref.row.id), name);
+    const o = await this.store.calendar.object(Number(ref.row.id), name);
+    return o && shown(ref, o);
   }
 
   async listObjects(ref: CalendarRef): Promise<CalendarObjectRow[]> {
     this.require(ref, 'read');
-    return this.store.calendar.objects(Number(ref.row.id));
+    return (await this.store.calendar.objects(Number(ref.row.id))).map((o) => shown(ref, o));
   }
 
   /** Objects whose stored span overlaps [start, end): candidates for a time-range query. */
   async objectsOverlapping(ref: CalendarRef, start: number, end: number): Promise<CalendarObjectRow[]> {
     this.require(ref, 'read');
-    return this.store.calendar.objectsOverlapping([Number(ref.row.id)], start, end);
+    return (await this.store.calendar.objectsOverlapping([Number(ref.row.id)], start, end)).map((o) => shown(ref, o));
   }
 
   /** The latest change of each member since a sync sequence (RFC 6578 section 3.8). */
@@ -287,6 +303,7 @@ export class CalendarService {
     if (ref.row.kind === 'inbox') throw new WardpostError('forbidden', 'the scheduling inbox is filled by the server (RFC 6638 section 2.2)', { dav: 'need-privileges' });
     const before = await this.store.calendar.object(Number(ref.row.id), name);
     this.require(ref, 'write');
+    requireDetails(ref, before, 'change');
     for (const guard of this.guards) await guard({ ref, actor: viewer, name, before, data });
     const result = await this.write(ref, name, data, { ...opts, before });
     for (const hook of this.hooks) await hook({ ref, actor: viewer, name, before, after: result });
@@ -346,6 +363,7 @@ export class CalendarService {
   async delete(viewer: Account, ref: CalendarRef, name: string, opts: { ifMatch?: string | null } = {}): Promise<void> {
     this.require(ref, 'delete');
     const existing = await this.store.calendar.object(Number(ref.row.id), name);
+    requireDetails(ref, existing, 'delete');
     for (const guard of this.guards) await guard({ ref, actor: viewer, name, before: existing, data: null });
     const before = await this.remove(ref, name, opts);
     for (const hook of this.hooks) await hook({ ref, actor: viewer, name, before, after: null });
@@ -372,6 +390,8 @@ export class CalendarService {
     this.require(from, 'delete');
     this.require(to, 'write');
     checkName(toName);
+    // A redacted copy must never be written anywhere: moving a private entry needs its details.
+    requireDetails(from, await this.store.calendar.object(Number(from.row.id), name), 'move');
     const source = await this.getObject(from, name);
     const existing = await this.store.calendar.object(Number(to.row.id), toName);
     if (existing && !overwrite) throw conflict(`${toName} exists and Overwrite is F`, { status: 412 });

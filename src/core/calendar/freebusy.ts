@@ -4,6 +4,7 @@
  * only; details (summary, UID) only on calendars the viewer may read. Transparent, cancelled and
  * declined events leave the time free; unanswered and tentative ones are BUSY-TENTATIVE.
  */
+import { canSeePrivate, isPrivate, PRIVATE_SUMMARY } from './privacy.js';
 import type { Account } from '../accounts/account-service.js';
 import { invalid } from '../errors.js';
 import type { AccountRow } from '../../store/types.js';
@@ -45,22 +46,22 @@ export class FreeBusy {
   /** Busy periods of one account (also what resource booking checks, as the resource itself). */
   async busyOf(owner: AccountRow, start: number, end: number, opts: { exceptUid?: string } = {}): Promise<BusyPeriod[]> {
     const cals = (await this.calendars.store.calendar.list(owner.id)).filter((c) => c.kind === 'calendar');
-    return this.collect(owner, cals.map((c) => ({ id: Number(c.id), details: true })), start, end, opts.exceptUid);
+    return this.collect(owner, cals.map((c) => ({ id: Number(c.id), details: true, privateDetails: true })), start, end, opts.exceptUid);
   }
 
   private async forOwner(viewer: Account, owner: AccountRow, address: string, start: number, end: number): Promise<FreeBusyAnswer> {
     const sameOrg = Number(owner.org_id) === viewer.org.id;
-    const visible: { id: number; details: boolean }[] = [];
+    const visible: { id: number; details: boolean; privateDetails: boolean }[] = [];
     for (const c of await this.calendars.store.calendar.list(owner.id)) {
       if (c.kind !== 'calendar') continue;
       const rights = await this.calendars.rightsOn(viewer.id, c);
-      if (canSeeFreeBusy(rights) || sameOrg) visible.push({ id: Number(c.id), details: canRead(rights) });
+      if (canSeeFreeBusy(rights) || sameOrg) visible.push({ id: Number(c.id), details: canRead(rights), privateDetails: canSeePrivate(rights) });
     }
     if (!visible.length && !sameOrg) return { address, status: 'forbidden', busy: [] };
     return { address, status: 'ok', busy: await this.collect(owner, visible, start, end) };
   }
 
-  private async collect(owner: AccountRow, cals: { id: number; details: boolean }[], start: number, end: number, exceptUid?: string): Promise<BusyPeriod[]> {
+  private async collect(owner: AccountRow, cals: { id: number; details: boolean; privateDetails: boolean }[], start: number, end: number, exceptUid?: string): Promise<BusyPeriod[]> {
     const own = new Set([owner.address.toLowerCase(), ...(await this.calendars.store.accounts.aliases(owner.id)).map((a) => a.toLowerCase())]);
     const busy: BusyPeriod[] = [];
     for (const cal of cals) {
@@ -83,7 +84,7 @@ export class FreeBusy {
           const period: BusyPeriod = { start: Math.max(i.start, start), end: Math.min(i.end, end), type: tentative ? 'BUSY-TENTATIVE' : 'BUSY' };
           if (period.end <= period.start) continue;
           if (cal.details) {
-            period.summary = String(c.getFirstPropertyValue('summary') ?? '');
+            period.summary = cal.privateDetails || !isPrivate(row.data) ? String(c.getFirstPropertyValue('summary') ?? '') : PRIVATE_SUMMARY;
             period.uid = parsed.uid;
           }
           busy.push(period);

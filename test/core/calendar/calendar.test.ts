@@ -157,6 +157,46 @@ forEachEngine('calendar domain', (engine) => {
     assert.equal(unknown!.status, 'unknown');
   });
 
+  it('shows a private entry redacted to readers (times kept, details gone, every read path), in full to delegates, and refuses changes by non-delegates', async () => {
+    const owner = await services.accounts.create({ address: 'priv.owner@wardpost.test', orgSlug: 'rxh', name: 'Pat Owner', password: GOOD_PASSWORD }, ACTOR);
+    const reader = await services.accounts.create({ address: 'priv.reader@wardpost.test', orgSlug: 'rxh', name: 'Rita Reader', password: GOOD_PASSWORD }, ACTOR);
+    const deleg = await services.accounts.create({ address: 'priv.deleg@wardpost.test', orgSlug: 'rxh', name: 'Del Egate', password: GOOD_PASSWORD }, ACTOR);
+    const mine = await cal().open(owner, owner.address, 'default');
+    const secret = ev('uid-private', ['DTSTART:20260801T090000Z', 'DTEND:20260801T100000Z', 'RRULE:FREQ=DAILY;COUNT=2', 'CLASS:PRIVATE', 'SUMMARY:Oncology follow-up', 'LOCATION:Ward 7', 'DESCRIPTION:bring scan results', 'ORGANIZER:mailto:clinic@example.org', 'ATTENDEE:mailto:priv.owner@wardpost.test', 'X-WARDPOST-PATIENT-MOBILE:+447700900999', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Oncology', 'TRIGGER:-PT15M', 'END:VALARM']);
+    await cal().put(owner, mine, 'private.ics', secret);
+    await cal().put(owner, mine, 'public.ics', ev('uid-public', ['DTSTART:20260801T140000Z', 'DTEND:20260801T150000Z', 'SUMMARY:Team meeting']));
+    await services.calendar.sharing.share(owner, { owner: owner.address, calendar: 'default', grantee: reader.address, rights: 'write' }, ACTOR);
+    await services.calendar.sharing.share(owner, { owner: owner.address, calendar: 'default', grantee: deleg.address, rights: 'delegate' }, ACTOR);
+
+    const asReader = await cal().open(reader, owner.address, 'default');
+    const reads = [
+      await cal().getObject(asReader, 'private.ics'),
+      (await cal().findObject(asReader, 'private.ics'))!,
+      (await cal().listObjects(asReader)).find((o) => o.name === 'private.ics')!,
+      (await cal().objectsOverlapping(asReader, Z('2026-08-01T00:00:00Z'), Z('2026-08-03T00:00:00Z'))).find((o) => o.name === 'private.ics')!,
+    ];
+    for (const o of reads) {
+      for (const leak of ['Oncology', 'Ward 7', 'scan results', 'clinic@example.org', 'ATTENDEE', 'VALARM', '7700900999']) assert.ok(!o.data.includes(leak), `${leak} leaked: ${o.data}`);
+      assert.equal(o.patient_mobile, null);
+      const parsed = parseCalendar(o.data);
+      assert.equal(parsed.master!.getFirstPropertyValue('summary'), 'Private');
+      assert.deepEqual(instances(parsed, Z('2026-08-01T00:00:00Z'), Z('2026-08-03T00:00:00Z'), 10).map((i) => new Date(i.start).toISOString()), ['2026-08-01T09:00:00.000Z', '2026-08-02T09:00:00.000Z']);
+    }
+    assert.match((await cal().getObject(asReader, 'public.ics')).data, /SUMMARY:Team meeting/, 'other entries are untouched');
+    const [fb] = await services.calendar.freeBusy.lookup(reader, [owner.address], Z('2026-08-01T00:00:00Z'), Z('2026-08-02T00:00:00Z'));
+    assert.deepEqual(fb!.busy.map((b) => b.summary), ['Private', 'Team meeting']);
+    // Writing over (or deleting, or moving) what one sees redacted would destroy the details unseen.
+    await assert.rejects(cal().put(reader, asReader, 'private.ics', ev('uid-private', ['DTSTART:20260801T090000Z', 'SUMMARY:Mine now'])), (e) => isWardpostError(e, 'forbidden') && /private entry/.test(e.message));
+    await assert.rejects(cal().delete(reader, asReader, 'private.ics'), (e) => isWardpostError(e, 'forbidden'));
+    await assert.rejects(cal().move(reader, asReader, 'private.ics', asReader, 'moved.ics', false), (e) => isWardpostError(e, 'forbidden'));
+    assert.equal((await cal().getObject(mine, 'private.ics')).data, secret, 'the stored entry is unchanged');
+
+    const asDeleg = await cal().open(deleg, owner.address, 'default');
+    assert.equal((await cal().getObject(asDeleg, 'private.ics')).data, secret, 'a delegate sees it whole');
+    const [fbDeleg] = await services.calendar.freeBusy.lookup(deleg, [owner.address], Z('2026-08-01T00:00:00Z'), Z('2026-08-02T00:00:00Z'));
+    assert.equal(fbDeleg!.busy[0]!.summary, 'Oncology follow-up');
+  });
+
   it('lists appointments with patient mobile numbers and reminder policies for SMS, one per instance', async () => {
     const me = acct['cons@wardpost.test']!;
     const ref = await cal().open(me, me.address, 'default');
