@@ -51,7 +51,7 @@ export class SessionService {
     if (!s || Number(s.expires_at) < Date.now()) return null;
     const row = await this.store.accounts.byId(Number(s.account_id));
     if (!row || row.status !== 'active') return null;
-    return { account: await this.accounts.show(row.address), csrf: s.csrf, mfaOk: s.mfa_ok === 1 };
+    return { account: await this.accounts.describe(row), csrf: s.csrf, mfaOk: s.mfa_ok === 1 };
   }
 
   async signOut(token: string): Promise<void> {
