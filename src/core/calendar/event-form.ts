@@ -20,6 +20,8 @@ export interface EventForm {
   allDay: boolean;
   location: string | null;
   description: string | null;
+  /** CLASS:PRIVATE: people sharing the calendar see only the time (core/calendar/privacy.ts). */
+  private: boolean;
   /** Invitees' addresses (the organiser is added by itself). */
   attendees: string[];
   repeat: { freq: RepeatFreq; interval: number; byDay: (typeof WEEKDAYS)[number][]; count: number | null; until: number | null } | null;
@@ -79,6 +81,9 @@ export function eventToICalendar(form: EventForm, organizer: { address: string; 
   master.removeAllProperties('duration');
   set('location', form.location?.trim() || null);
   set('description', form.description?.trim() || null);
+  // An entry already CONFIDENTIAL stays so; "private" off makes it public again.
+  const cls = String(master.getFirstPropertyValue('class') ?? '').toUpperCase();
+  set('class', form.private ? (cls === 'CONFIDENTIAL' ? cls : 'PRIVATE') : null);
   set('rrule', form.repeat ? recur(form.repeat, form.allDay) : null);
   if (existing) set('sequence', Number(master.getFirstPropertyValue('sequence') ?? 0) + 1);
 
@@ -125,6 +130,7 @@ export function eventFromICalendar(ics: string): EventForm & { uid: string; orga
     allDay,
     location: ev.location || null,
     description: ev.description || null,
+    private: ['PRIVATE', 'CONFIDENTIAL'].includes(String(master.getFirstPropertyValue('class') ?? '').toUpperCase()),
     organizer: organizer ? String(organizer).replace(/^mailto:/i, '') : null,
     attendees: master
       .getAllProperties('attendee')

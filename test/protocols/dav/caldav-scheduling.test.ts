@@ -244,4 +244,25 @@ describe('calendar JSON API (/api/v1/calendar)', () => {
     await until('the iMIP cancellation at the sink', async () => sinkIcs('CANCEL', uid));
     assert.equal((await api('GET', 'audit-review.ics')).status, 404);
   });
+
+  it('a private entry saved from the web calendar reaches a colleague with read access as "Private" only, through JSON and CalDAV; a delegate sees it whole', async () => {
+    const events = (who: string, path: string, init: RequestInit = {}) =>
+      fetch(`${http}/api/v1/calendar/calendars/${CONS}/default/events/${path}`, { ...init, headers: { ...basic(who), ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+    const consultant = await services.accounts.show(CONS);
+    await services.calendar.sharing.share(consultant, { owner: CONS, calendar: 'default', grantee: NURSE, rights: 'read' }, SYSTEM_ACTOR);
+    const saved = await events(CONS, 'gp-visit.ics', { method: 'PUT', body: JSON.stringify({ title: 'My GP appointment', start: '2026-09-21T08:00:00Z', end: '2026-09-21T08:30:00Z', location: 'Riverside Surgery', private: true }) });
+    assert.equal(saved.status, 200, await saved.clone().text());
+    assert.equal(((await saved.json()) as { private: boolean }).private, true);
+    const seen = (await (await events(NURSE, 'gp-visit.ics')).json()) as { title: string; location: string | null; private: boolean; start: string };
+    assert.deepEqual([seen.title, seen.location, seen.private, seen.start], ['Private', null, true, '2026-09-21T08:00:00.000Z']);
+    const dav = await get(NURSE, CONS, 'gp-visit.ics');
+    assert.match(dav.text, /SUMMARY:Private/);
+    assert.doesNotMatch(dav.text, /GP appointment|Riverside/);
+    const edit = await events(NURSE, 'gp-visit.ics', { method: 'PUT', body: JSON.stringify({ title: 'Taken', start: '2026-09-21T08:00:00Z', end: '2026-09-21T08:30:00Z' }) });
+    assert.equal(edit.status, 403, 'read access does not write, and this entry is private anyway');
+    assert.equal(((await (await events(SEC, 'gp-visit.ics')).json()) as { title: string }).title, 'My GP appointment', 'the delegate sees it whole');
+    const publicAgain = await events(CONS, 'gp-visit.ics', { method: 'PUT', body: JSON.stringify({ title: 'My GP appointment', start: '2026-09-21T08:00:00Z', end: '2026-09-21T08:30:00Z', private: false }) });
+    assert.equal(publicAgain.status, 200);
+    assert.equal(((await (await events(NURSE, 'gp-visit.ics')).json()) as { title: string }).title, 'My GP appointment');
+  });
 });

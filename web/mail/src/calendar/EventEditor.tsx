@@ -47,6 +47,7 @@ export function EventEditor({ target, writable, csrf, onClose }: { target: Edito
   const [to, setTo] = useState(timeInput(end0));
   const [location, setLocation] = useState(e?.location ?? '');
   const [description, setDescription] = useState(e?.description ?? '');
+  const [isPrivate, setPrivate] = useState(e?.private ?? false);
   const [people, setPeople] = useState<EmailAddress[]>((e?.attendees ?? []).map((email) => ({ name: null, email })));
   const [freq, setFreq] = useState<'' | 'DAILY' | 'WEEKLY' | 'MONTHLY'>(e?.repeat?.freq ?? '');
   const [byDay, setByDay] = useState<Weekday[]>(e?.repeat?.byDay ?? []);
@@ -76,6 +77,7 @@ export function EventEditor({ target, writable, csrf, onClose }: { target: Edito
       allDay,
       location: location || null,
       description: description || null,
+      private: isPrivate,
       attendees: people.map((p) => p.email),
       repeat: freq ? { freq, interval: 1, byDay: freq === 'WEEKLY' ? byDay : [], count: count ? Number(count) : null, until: null } : null,
     };
@@ -162,6 +164,12 @@ export function EventEditor({ target, writable, csrf, onClose }: { target: Edito
             {freq ? <Field label="Times (leave empty for no end)" type="number" min={1} max={1000} value={count} onChange={(x) => setCount(x.target.value)} /> : null}
           </fieldset>
           <TextArea id="event-notes" label="Notes" rows={3} value={description} onChange={setDescription} />
+          <label className="event-editor__private">
+            <input type="checkbox" checked={isPrivate} onChange={(x) => setPrivate(x.target.checked)} aria-describedby="event-private-hint" /> Private
+          </label>
+          <p id="event-private-hint" className="field__hint">
+            People you share this calendar with see only that the time is taken; your delegates see everything.
+          </p>
           <div className="event-editor__actions">
             <SubmitRow label={people.length ? 'Save and send invitations' : 'Save'} disabled={busy} />
             {e ? (

@@ -33,6 +33,8 @@ export interface EventData {
   allDay: boolean;
   location: string | null;
   description: string | null;
+  /** Others sharing the calendar see only that the time is taken. */
+  private: boolean;
   attendees: string[];
   repeat: { freq: 'DAILY' | 'WEEKLY' | 'MONTHLY'; interval: number; byDay: Weekday[]; count: number | null; until: string | null } | null;
 }

@@ -19,6 +19,7 @@ const EventBody = z.object({
   allDay: z.boolean().default(false),
   location: z.string().max(500).nullable().default(null),
   description: z.string().max(20_000).nullable().default(null),
+  private: z.boolean().default(false).describe('CLASS:PRIVATE: people sharing the calendar see only that the time is taken'),
   attendees: z.array(z.string().min(3).max(320)).max(200).default([]),
   repeat: z
     .object({ freq: z.enum(['DAILY', 'WEEKLY', 'MONTHLY']), interval: z.number().int().min(1).max(366).default(1), byDay: z.array(z.enum(WEEKDAYS)).default([]), count: z.number().int().min(1).max(1000).nullable().default(null), until: iso.nullable().default(null) })
@@ -36,6 +37,7 @@ const EventOut = z.object({
   allDay: z.boolean(),
   location: z.string().nullable(),
   description: z.string().nullable(),
+  private: z.boolean(),
   organizer: z.string().nullable(),
   attendees: z.array(z.string()),
   repeat: z.object({ freq: z.string(), interval: z.number(), byDay: z.array(z.string()), count: z.number().nullable(), until: z.string().nullable() }).nullable(),
@@ -71,6 +73,7 @@ export function registerEventRoutes(app: FastifyInstance, services: Services, re
           allDay: body.allDay,
           location: body.location,
           description: body.description,
+          private: body.private,
           attendees: body.attendees,
           repeat: body.repeat && { ...body.repeat, until: body.repeat.until === null ? null : Date.parse(body.repeat.until) },
         },
