@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { api, enc, formatBytes, formatDate, plainWords, ROLE_LABEL, type Account, type AccountSummary } from '../api';
 import { ErrorSummary, Field, Link, Loading, Meter, Notice, StatusTag } from '../components/ui';
 import { useLoad } from '../useLoad';
+import { GrantsEditor } from '../components/GrantsEditor';
+import { AccountAliases } from './AccountAliases';
 
 export function AccountDetail({ address, me }: { address: string; me: AccountSummary }) {
   const { data: account, setData, error: loadError, loading } = useLoad(() => api<Account>('GET', `/api/v1/accounts/${enc(address)}`), [address]);
@@ -224,6 +226,14 @@ export function AccountDetail({ address, me }: { address: string; me: AccountSum
           </div>
         </div>
       </section>
+
+      <AccountAliases account={account} onChange={setData} />
+      <GrantsEditor
+        base={`${path}/delegates`}
+        owner={account.address}
+        calendar
+        words={{ title: 'Delegates', caption: `Delegates of ${account.displayName} and their access`, none: `No one works in ${account.displayName}'s mailbox or calendar on their behalf.`, add: 'Add a delegate', addButton: 'Add delegate', person: 'Delegate', formLabel: 'New delegate', sendAs: `May send as ${account.displayName}`, sendOnBehalf: `May send on behalf of ${account.displayName}` }}
+      />
     </>
   );
 }
