@@ -18,6 +18,7 @@ import { haveChromium, launchChromium, skipBrowser } from '../helpers/chromium.j
 import { registerAdminPortal } from '../../src/protocols/http/static.js';
 import { runCli } from '../helpers/cli.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
+import { closeBrowserTest } from '../helpers/webmail.js';
 import { until } from '../helpers/until.js';
 
 
@@ -62,12 +63,7 @@ before(async () => {
   }
 });
 
-after(async () => {
-  for (const c of browser?.contexts() ?? []) await c.close();
-  await browser?.close();
-  await srv?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closeBrowserTest(browser, srv, dataDir));
 
 describe('portal files', () => {
   it('serves the app at /admin/ with security headers, client routes as index.html, hashed assets cached for long', async () => {

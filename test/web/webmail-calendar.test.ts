@@ -6,7 +6,7 @@
  * editing. Screenshots go to test-artifacts/webmail-calendar/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { haveChromium, launchChromium, skipBrowser } from '../helpers/chromium.js';
 import { runCli } from '../helpers/cli.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
+import { closeBrowserTest, signInToWebmail } from '../helpers/webmail.js';
 import { until } from '../helpers/until.js';
 
 const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts/webmail-calendar');
@@ -42,15 +43,7 @@ async function agenda(who: string): Promise<{ summary: string; location: string 
   return ((await r.json()) as { items: never[] }).items;
 }
 
-async function signIn(context: BrowserContext, who: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${srv.httpUrl}/`);
-  await page.getByLabel('Email address').fill(who);
-  await page.getByLabel('Password').fill(PW);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
-  return page;
-}
+const signIn = (context: BrowserContext, who: string): Promise<Page> => signInToWebmail(context, srv.httpUrl, who, PW);
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -68,12 +61,7 @@ before(async () => {
   if (haveChromium) browser = await launchChromium();
 });
 
-after(async () => {
-  for (const c of browser?.contexts() ?? []) await c.close();
-  await browser?.close();
-  await srv?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closeBrowserTest(browser, srv, dataDir));
 
 describe('calendar in the webmail', { skip: skipBrowser }, () => {
   let alice: Page;

@@ -7,7 +7,7 @@
  * Screenshots go to test-artifacts/webmail-sms/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import { haveChromium, launchChromium, skipBrowser } from '../helpers/chromium.j
 import { runCli } from '../helpers/cli.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 import { SmscSimulator } from '../helpers/smsc-simulator.js';
+import { closeBrowserTest, signInToWebmail } from '../helpers/webmail.js';
 import { until } from '../helpers/until.js';
 
 const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts/webmail-sms');
@@ -42,11 +43,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of browser?.contexts() ?? []) await c.close();
-  await browser?.close();
-  await srv?.stop();
+  await closeBrowserTest(browser, srv, dataDir);
   await sim?.kill();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('text messages in the webmail', { skip: skipBrowser }, () => {
@@ -54,17 +52,7 @@ describe('text messages in the webmail', { skip: skipBrowser }, () => {
   const problems: string[] = [];
 
   it('counts the parts as you type, sends, and shows the delivery receipt', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    await page.goto(`${srv.httpUrl}/`);
-    await page.getByLabel('Email address').fill(NURSE);
-    await page.getByLabel('Password').fill(PW);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+    page = await signInToWebmail(await browser!.newContext({ viewport: { width: 1400, height: 900 } }), srv.httpUrl, NURSE, PW, problems);
     await page.getByRole('button', { name: 'Text messages' }).click();
     await page.getByRole('heading', { name: 'Text messages', level: 1 }).waitFor();
 

@@ -7,7 +7,7 @@
  * first paint of the inbox is written to test-artifacts/webmail/first-paint.json.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +20,7 @@ import { haveChromium, launchChromium, skipBrowser } from '../helpers/chromium.j
 import { RawImap } from '../protocols/imap/raw-client.js';
 import { runCli } from '../helpers/cli.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
+import { closeBrowserTest } from '../helpers/webmail.js';
 import { until } from '../helpers/until.js';
 
 
@@ -80,12 +81,7 @@ before(async () => {
   }
 });
 
-after(async () => {
-  for (const c of browser?.contexts() ?? []) await c.close();
-  await browser?.close();
-  await srv?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closeBrowserTest(browser, srv, dataDir));
 
 describe('webmail in Chromium', { skip: skipBrowser }, () => {
   let page: Page;

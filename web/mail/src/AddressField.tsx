@@ -4,16 +4,8 @@
  * ARIA 1.2 combobox with a listbox popup.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { requestJson } from '../../shared/http';
+import { searchDirectory, type DirEntry } from './directory';
 import type { EmailAddress } from './jmap/types';
-
-interface DirEntry {
-  id: number;
-  displayName: string;
-  email: string | null;
-  jobTitle: string | null;
-  org: { name: string } | null;
-}
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
@@ -43,7 +35,7 @@ export function AddressField({ label, value, onChange, autoFocus }: { label: str
     }
     let live = true;
     const t = setTimeout(() => {
-      requestJson<{ entries: DirEntry[] }>('GET', `/api/v1/directory/search?q=${encodeURIComponent(q)}&limit=8`, undefined, null).then(
+      searchDirectory({ q, limit: 8 }).then(
         (r) => {
           if (!live) return;
           setHits(r.entries.filter((e) => e.email));

@@ -6,7 +6,7 @@ import { JmapClient } from './jmap/client';
 import { MailApp } from './MailApp';
 
 export interface Me {
-  account: { id: number; address: string; displayName: string; role: string; org: { name: string }; mustChangePassword: boolean };
+  account: { id: number; address: string; displayName: string; role: string; org: { slug: string; name: string }; mustChangePassword: boolean };
   mfa: boolean;
   csrf?: string;
 }

@@ -16,13 +16,14 @@ import { buildReply, newMessage } from './reply';
 import { snippetHtml } from './safe-html';
 import { PasswordSettings, ShortcutHelp, VacationSettings } from './Settings';
 import { SmsPage } from './SmsPage';
+import { DirectoryPage } from './DirectoryPage';
 import { RulesPage } from './RulesPage';
 import { CalendarPage } from './calendar/CalendarPage';
 import { useMailAccounts } from './useMailAccounts';
 import { useShortcuts } from './useShortcuts';
 import { useWindowedQuery } from './useWindowedQuery';
 
-type Screen = 'mail' | 'calendar' | 'sms' | 'rules' | 'vacation' | 'password';
+type Screen = 'mail' | 'calendar' | 'directory' | 'sms' | 'rules' | 'vacation' | 'password';
 
 export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient; onSignOut: () => void }) {
   const [announce, setAnnounce] = useState('');
@@ -275,6 +276,9 @@ export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient;
           <button type="button" className="button button--header button--quiet" aria-current={screen === 'calendar' ? 'page' : undefined} onClick={() => setScreen('calendar')}>
             Calendar
           </button>
+          <button type="button" className="button button--header button--quiet" aria-current={screen === 'directory' ? 'page' : undefined} onClick={() => setScreen('directory')}>
+            Directory
+          </button>
           <button type="button" className="button button--header button--quiet" aria-current={screen === 'sms' ? 'page' : undefined} onClick={() => setScreen('sms')}>
             Text messages
           </button>
@@ -309,6 +313,8 @@ export function MailApp({ me, client, onSignOut }: { me: Me; client: JmapClient;
             </button>
             {screen === 'vacation' ? (
               <VacationSettings client={client} accountId={client.mailAccountId} />
+            ) : screen === 'directory' ? (
+              <DirectoryPage org={me.account.org} canWrite={canSend} onWrite={(to) => canSend && setCompose(newMessage([to]))} />
             ) : screen === 'sms' ? (
               <SmsPage csrf={me.csrf ?? null} />
             ) : screen === 'rules' ? (

@@ -23,8 +23,8 @@ function originalText(e: Email): string {
   return h !== null ? htmlToText(h) : e.preview;
 }
 
-export function newMessage(): ComposeInit {
-  return { to: [], cc: [], subject: '', text: '', attachments: [], inReplyTo: null, references: null, title: 'New message' };
+export function newMessage(to: EmailAddress[] = []): ComposeInit {
+  return { to, cc: [], subject: '', text: '', attachments: [], inReplyTo: null, references: null, title: 'New message' };
 }
 
 export function buildReply(e: Email, kind: ReplyKind, mine: Set<string>): ComposeInit {
