@@ -18,6 +18,35 @@ export type DavMethod = (typeof DAV_METHODS)[number];
 
 /** Largest request body the DAV door reads; past it the reply is 413 with a DAV error body. */
 export const MAX_DAV_BODY = 2 * 1024 * 1024;
+/** An oversized body is read and dropped up to this much (or this long) before the 413 goes out. */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+const DRAIN_MAX_MS = 5000;
+
+/**
+ * Reads and drops the rest of a request body. Answering 413 and closing while the client is still
+ * sending makes the kernel reset the connection, which can throw the answer away unread (the client
+ * sees EPIPE, not 413); draining first lets it read why. Bounded, so a huge upload only costs a
+ * closed connection.
+ */
+function drainBody(req: FastifyRequest): Promise<void> {
+  const raw = req.raw;
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      raw.off('data', onData).off('end', done).off('close', done).off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_MAX_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MAX_MS);
+    raw.on('data', onData).once('end', done).once('close', done).once('error', done);
+    raw.resume();
+  });
+}
 
 /** Whose resource a principal is. */
 export interface DavPrincipal {
@@ -198,9 +227,10 @@ export function registerDav(app: FastifyInstance, services: Services, realms: Da
     // Bodies as text: XML, iCalendar, and anything a plain WebDAV client PUTs.
     dav.removeAllContentTypeParsers();
     dav.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_DAV_BODY }, (_req, body, done) => done(null, body));
-    dav.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    dav.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
       const condition = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'cal:max-resource-size' : null;
+      if (condition) await drainBody(req);
       if (status === 500) dav.log.error({ err }, 'DAV request failed');
       return xmlReply(reply, davErrorBody(condition, status === 500 ? 'internal error' : err.message), status);
     });
