@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { haveChromium, launchChromium, skipBrowser } from '../helpers/chromium.js';
+import { until } from '../helpers/until.js';
 import { runCli } from '../helpers/cli.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 import { closeBrowserTest, signInToWebmail } from '../helpers/webmail.js';
@@ -108,6 +109,8 @@ describe('the directory in the webmail', { skip: skipBrowser }, () => {
     const detail = page.getByRole('region', { name: 'John Smith' });
     await detail.waitFor();
     await detail.getByText('Consultant Cardiologist').waitFor();
+    // Focus follows the choice, so the keyboard and a screen reader are where the entry is.
+    await until('focus on the entry', async () => (await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent?.trim())) === 'John Smith');
     const phone = detail.getByRole('link', { name: '0161 496 0123' });
     assert.equal(await phone.getAttribute('href'), 'tel:01614960123');
     await detail.getByText('2345').waitFor();

@@ -1,5 +1,5 @@
 /** One directory entry in full (GET /api/v1/directory/entries/{id}): how to reach them, and "Write email". */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { DirEntry } from './directory';
 import type { EmailAddress } from './jmap/types';
 
@@ -18,9 +18,12 @@ function Row({ term, children }: { term: string; children: ReactNode }) {
 export function DirectoryEntryPanel({ entry, canWrite, onWrite }: { entry: DirEntry; canWrite: boolean; onWrite: (to: EmailAddress) => void }) {
   const { phones } = entry;
   const phone = (n: string | null) => (n ? <a href={telHref(n)}>{n}</a> : null);
+  // Choosing a result takes keyboard and screen-reader users to what they chose (WCAG 2.4.3).
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [entry.id]);
   return (
     <section className="directory__detail" aria-labelledby="directory-detail-name">
-      <h2 id="directory-detail-name" className="directory__name">
+      <h2 id="directory-detail-name" className="directory__name" ref={heading} tabIndex={-1}>
         {entry.displayName}
       </h2>
       {entry.jobTitle ? <p className="directory__title">{entry.jobTitle}</p> : null}
