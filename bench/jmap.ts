@@ -57,12 +57,12 @@ interface Timings {
 async function measure(engine: 'sqlite' | 'postgres'): Promise<Timings> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wp-bench-jmap-'));
   let dbName: string | null = null;
-  const admin2 = async (url: string, q: string) => {
+  const sqlOn = async (url: string, q: string) => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     await c.query(q).finally(() => c.end());
   };
-  const admin = (q: string) => admin2(PG_URL, q);
+  const admin = (q: string) => sqlOn(PG_URL, q);
   const env: Record<string, string> = { ...ANY_FREE_PORTS, WARDPOST_DATA_DIR: dataDir, WARDPOST_LOG_LEVEL: 'warn' };
   if (engine === 'postgres') {
     dbName = `wp_bench_jmap_${process.pid}`;
@@ -101,7 +101,7 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Timings> {
     const fillSeconds = (Date.now() - t0) / 1000;
     // PostgreSQL's autovacuum analyses a table within a minute or so of 100,000 new rows; the measuring
     // starts at once, so analyse now, or the planner works from the statistics of an empty table.
-    if (engine === 'postgres') await admin2(env.WARDPOST_DATABASE_URL!, 'analyze');
+    if (engine === 'postgres') await sqlOn(env.WARDPOST_DATABASE_URL!, 'analyze');
     const base = server.urls.webmail!.replace(/\/$/, '');
     // Signed in as the web client is: the session cookie and its CSRF header.
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: USER, password: PASSWORD }) });

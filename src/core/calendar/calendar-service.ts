@@ -13,11 +13,11 @@ import { parseAddress } from '../addresses.js';
 import { WardpostError, conflict, invalid, notFound } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { ALL_RIGHTS } from '../sharing/rights.js';
-import { canSeePrivate, isPrivate, redact } from './privacy.js';
+import { isPrivate, redact } from './privacy.js';
 import type { AccountRow, CalendarObjectRow, CalendarRow, Repos, Store } from '../../store/types.js';
 import { parseCalendar } from './ical.js';
 import { CALENDAR_LIMITS } from './limits.js';
-import { canDelete, canRead, canSeeFreeBusy, canWrite } from './rights.js';
+import { canDelete, canRead, canSeeFreeBusy, canSeePrivate, canWrite } from './rights.js';
 import type { CalendarInfo, CalendarKind, CalendarObject, ParsedCalendar } from './types.js';
 
 export const DEFAULT_CALENDAR = 'default';
@@ -390,9 +390,10 @@ export class CalendarService {
     this.require(from, 'delete');
     this.require(to, 'write');
     checkName(toName);
-    // A redacted copy must never be written anywhere: moving a private entry needs its details.
-    requireDetails(from, await this.store.calendar.object(Number(from.row.id), name), 'move');
     const source = await this.getObject(from, name);
+    // A redacted copy must never be written anywhere: moving a private entry needs its details
+    // (a redacted copy keeps its CLASS, so the check reads the same on it).
+    requireDetails(from, source, 'move');
     const existing = await this.store.calendar.object(Number(to.row.id), toName);
     if (existing && !overwrite) throw conflict(`${toName} exists and Overwrite is F`, { status: 412 });
     if (existing) await this.remove(to, toName);

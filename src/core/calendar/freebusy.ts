@@ -4,7 +4,6 @@
  * only; details (summary, UID) only on calendars the viewer may read. Transparent, cancelled and
  * declined events leave the time free; unanswered and tentative ones are BUSY-TENTATIVE.
  */
-import { canSeePrivate, isPrivate, PRIVATE_SUMMARY } from './privacy.js';
 import type { Account } from '../accounts/account-service.js';
 import { invalid } from '../errors.js';
 import type { AccountRow } from '../../store/types.js';
@@ -12,7 +11,9 @@ import type { CalendarService } from './calendar-service.js';
 import { parseCalendar, attendeesOf } from './ical.js';
 import { CALENDAR_LIMITS } from './limits.js';
 import { instances } from './recurrence.js';
-import { canRead, canSeeFreeBusy } from './rights.js';
+import { isPrivate, PRIVATE_SUMMARY } from './privacy.js';
+import { canRead, canSeeFreeBusy, canSeePrivate } from './rights.js';
+import { ALL_RIGHTS } from '../sharing/rights.js';
 import type { BusyPeriod } from './types.js';
 
 export interface FreeBusyAnswer {
@@ -46,22 +47,23 @@ export class FreeBusy {
   /** Busy periods of one account (also what resource booking checks, as the resource itself). */
   async busyOf(owner: AccountRow, start: number, end: number, opts: { exceptUid?: string } = {}): Promise<BusyPeriod[]> {
     const cals = (await this.calendars.store.calendar.list(owner.id)).filter((c) => c.kind === 'calendar');
-    return this.collect(owner, cals.map((c) => ({ id: Number(c.id), details: true, privateDetails: true })), start, end, opts.exceptUid);
+    return this.collect(owner, cals.map((c) => ({ id: Number(c.id), rights: ALL_RIGHTS })), start, end, opts.exceptUid);
   }
 
   private async forOwner(viewer: Account, owner: AccountRow, address: string, start: number, end: number): Promise<FreeBusyAnswer> {
     const sameOrg = Number(owner.org_id) === viewer.org.id;
-    const visible: { id: number; details: boolean; privateDetails: boolean }[] = [];
+    const visible: { id: number; rights: string }[] = [];
     for (const c of await this.calendars.store.calendar.list(owner.id)) {
       if (c.kind !== 'calendar') continue;
       const rights = await this.calendars.rightsOn(viewer.id, c);
-      if (canSeeFreeBusy(rights) || sameOrg) visible.push({ id: Number(c.id), details: canRead(rights), privateDetails: canSeePrivate(rights) });
+      if (canSeeFreeBusy(rights) || sameOrg) visible.push({ id: Number(c.id), rights });
     }
     if (!visible.length && !sameOrg) return { address, status: 'forbidden', busy: [] };
     return { address, status: 'ok', busy: await this.collect(owner, visible, start, end) };
   }
 
-  private async collect(owner: AccountRow, cals: { id: number; details: boolean; privateDetails: boolean }[], start: number, end: number, exceptUid?: string): Promise<BusyPeriod[]> {
+  /** Busy periods on these calendars; what each tells beyond the times follows the viewer's `rights` on it. */
+  private async collect(owner: AccountRow, cals: { id: number; rights: string }[], start: number, end: number, exceptUid?: string): Promise<BusyPeriod[]> {
     const own = new Set([owner.address.toLowerCase(), ...(await this.calendars.store.accounts.aliases(owner.id)).map((a) => a.toLowerCase())]);
     const busy: BusyPeriod[] = [];
     for (const cal of cals) {
@@ -83,8 +85,8 @@ export class FreeBusy {
           const tentative = status === 'TENTATIVE' || me?.partstat === 'TENTATIVE' || me?.partstat === 'NEEDS-ACTION';
           const period: BusyPeriod = { start: Math.max(i.start, start), end: Math.min(i.end, end), type: tentative ? 'BUSY-TENTATIVE' : 'BUSY' };
           if (period.end <= period.start) continue;
-          if (cal.details) {
-            period.summary = cal.privateDetails || !isPrivate(row.data) ? String(c.getFirstPropertyValue('summary') ?? '') : PRIVATE_SUMMARY;
+          if (canRead(cal.rights)) {
+            period.summary = canSeePrivate(cal.rights) || !isPrivate(row.data) ? String(c.getFirstPropertyValue('summary') ?? '') : PRIVATE_SUMMARY;
             period.uid = parsed.uid;
           }
           busy.push(period);

@@ -15,14 +15,10 @@ import { COMPONENT_KINDS, stringify } from './ical.js';
 const KEPT = new Set(['uid', 'dtstamp', 'dtstart', 'dtend', 'duration', 'due', 'rrule', 'rdate', 'exdate', 'recurrence-id', 'sequence', 'status', 'transp', 'class', 'created', 'last-modified']);
 export const PRIVATE_SUMMARY = 'Private';
 
-/** True when any component of the object is marked PRIVATE or CONFIDENTIAL (a cheap text check first). */
+/** True when any component of the object is marked PRIVATE or CONFIDENTIAL (a text check: no parse on every read). */
 export function isPrivate(data: string): boolean {
-  if (!/^CLASS[;:]/im.test(data)) return false;
   return /^CLASS(?:;[^:\r\n]*)?:[ \t]*(?:PRIVATE|CONFIDENTIAL)[ \t]*\r?$/im.test(data);
 }
-
-/** Who may see (and so change) the details of a private entry: its owner and scheduling delegates. */
-export const canSeePrivate = (rights: string) => rights.includes('p');
 
 /** The redacted copy of a private object (see above); VTIMEZONEs are kept so times still resolve. */
 export function redact(data: string): string {

@@ -27,3 +27,5 @@ export const canWrite = (rights: string) => rights.includes('w') || rights.inclu
 export const canDelete = (rights: string) => rights.includes('t') || rights.includes('x');
 export const canSchedule = (rights: string) => rights.includes('p');
 export const canAdminister = (rights: string) => rights.includes('a');
+/** Who may see (and so change) the details of a private entry (privacy.ts): its owner and scheduling delegates. */
+export const canSeePrivate = (rights: string) => rights.includes('p');

@@ -128,7 +128,7 @@ export function GrantsEditor({ base, owner, words, calendar = false }: { base: s
           const who = add.who.trim();
           if (!who) return setProblem('Enter the address of the person to add.');
           const body = { mailbox: add.mailbox, sendAs: add.sendAs, sendOnBehalf: add.sendOnBehalf, ...(calendar ? { calendar: add.calendar } : {}) };
-          void change(() => put(who, body), `${who} is now ${words.person === 'Member' ? 'a member' : 'a delegate'}.`).then((ok) => ok && setAdd({ ...add, who: '' }));
+          void change(() => put(who, body), `${who} is now a ${words.person.toLowerCase()}.`).then((ok) => ok && setAdd({ ...add, who: '' }));
         }}
       >
         <Field label={words.add} hint="Their mail address" value={add.who} onChange={(e) => setAdd({ ...add, who: e.target.value })} />
