@@ -36,6 +36,8 @@ export interface KyselyStoreOptions {
   isRetryable?: (err: unknown) => boolean;
   /** Start the next batch's transaction while this one's durability sync runs (default true). */
   pipelineCommits?: boolean;
+  /** The engine's own text index, where it has one (SQLite's file and worker); else the shared one. */
+  textSearch?: KyselyTextSearchRepo;
 }
 
 export abstract class KyselyStore implements Store {
@@ -75,7 +77,7 @@ export abstract class KyselyStore implements Store {
     opts: KyselyStoreOptions = {},
   ) {
     this.blobs = new BlobAccess(db, byteStore, opts.inlineMax);
-    this.textSearch = new KyselyTextSearchRepo(db, engine);
+    this.textSearch = opts.textSearch ?? new KyselyTextSearchRepo(db);
     const repos = bindRepos(db);
     this.orgs = repos.orgs;
     this.accounts = repos.accounts;
@@ -239,6 +241,7 @@ export abstract class KyselyStore implements Store {
   async close(): Promise<void> {
     // Let queued group commits finish before the connection goes.
     while (this.queue.length || this.activeWriters || this.syncing) await new Promise((r) => setTimeout(r, 5));
+    await this.textSearch.close();
     await this.db.destroy();
   }
 }

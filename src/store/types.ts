@@ -139,12 +139,24 @@ export interface MessageMetaRepo {
  * The persistent text index (migration 0012_imap_search): a trigram index of each body's text and
  * header text, fed from a queue that a trigger fills at delivery, so delivery itself does no indexing.
  */
+/**
+ * Turns a stored parsed form (`index_json`) into the header text the index covers. `module` and
+ * `exportName` say where an ES module exports the same function, so an engine can run it on a
+ * thread of its own (the SQLite engine indexes on a worker thread).
+ */
+export interface HeaderTextExtractor {
+  (indexJson: string): string;
+  readonly module: string;
+  readonly exportName: string;
+}
+
 export interface TextSearchRepo {
   /**
-   * Moves up to `limit` queued bodies into the index in one transaction; `headerText` turns a stored
-   * parsed form (`index_json`) into the header text to index. Returns how many were taken.
+   * Indexes bodies stored and not yet indexed: up to `limit` in one transaction on this thread
+   * (PostgreSQL), or all of them on the engine's indexing thread (SQLite). Resolves with how many
+   * it took, once they are searchable; 0 means the index covered everything committed before the call.
    */
-  drain(limit: number, headerText: (indexJson: string) => string): Promise<number>;
+  drain(limit: number, headerText: HeaderTextExtractor): Promise<number>;
   /** How many bodies wait to be indexed. */
   pending(): Promise<number>;
   /**

@@ -4,7 +4,9 @@
  * event; a REQUEST or CANCEL from an organiser updates the attendee's calendar. The sender must be
  * the person the iTIP object speaks for (RFC 6047 section 3.1): a reply for somebody else, or an
  * invitation naming another organiser, is ignored. Mail between local accounts was already
- * scheduled in the store, so it is left alone here.
+ * scheduled in the store, so it is left alone here; so is mail that did not arrive by mail (an
+ * IMAP APPEND or a migration brings old invitations that must not be applied again, and a copy
+ * between folders was looked at when it arrived).
  */
 import type { EventBus } from '../events/bus.js';
 import type { MessageIndex, MimePart } from '../mail/mime/types.js';
@@ -35,6 +37,7 @@ export class ImipReceiver {
     bus: EventBus,
   ) {
     bus.subscribe('mail.delivered', (e) => {
+      if (!e.inbound) return;
       // One at a time: replies to one event must not overwrite each other.
       this.chain = this.chain.then(() => this.handle(e.accountId, e.mailboxId, e.uid)).catch((err: unknown) => this.log('warn', { err: String(err) }, 'iMIP message not applied'));
     });

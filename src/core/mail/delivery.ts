@@ -24,6 +24,11 @@ export interface DeliveryInput {
   recipients: string[];
   /** Folder to file into; INBOX by default. */
   folder?: string;
+  /**
+   * That folder's id, when the caller has already found it (an APPEND names the folder the client
+   * chose): saves looking it up again. Only with one recipient, the folder's owner.
+   */
+  mailboxId?: number;
   flags?: string[];
   internalDate?: Date;
   /**
@@ -92,6 +97,8 @@ interface Prepared {
   refuse: (t: Target) => void;
   /** Recipients refused before the transaction (kept when a group commit re-runs it). */
   early: number;
+  /** Arrived by mail (the input has rules), as opposed to an append or import. */
+  inbound: boolean;
 }
 
 export class DeliveryService {
@@ -122,7 +129,7 @@ export class DeliveryService {
     for (const [i, p] of prepared.entries()) {
       const copies = all[i]!;
       for (const c of copies) {
-        await this.bus.publish({ type: 'mail.delivered', accountId: c.accountId, mailboxId: c.mailboxId, uid: c.uid, modseq: c.modseq });
+        await this.bus.publish({ type: 'mail.delivered', accountId: c.accountId, mailboxId: c.mailboxId, uid: c.uid, modseq: c.modseq, inbound: p.inbound });
       }
       for (const a of p.after) await a();
       receipts.push({ blobHash: p.hash, size: p.size, index: p.index, copies, refused: p.refused });
@@ -140,7 +147,7 @@ export class DeliveryService {
       refused.push({ recipient: t.recipient, error });
     };
     // Refuse early, before storing a byte, when a mailbox is already full.
-    let targets = (await this.resolveTargets(input.recipients, input.folder ?? 'INBOX')).filter((t) => {
+    let targets = (await this.resolveTargets(input.recipients, input.folder ?? 'INBOX', input.mailboxId)).filter((t) => {
       const quota = Number(t.account.quota_bytes);
       if (quota > 0 && Number(t.account.used_bytes) >= quota) {
         refuse(t);
@@ -158,7 +165,7 @@ export class DeliveryService {
     const flags = normaliseFlags(input.flags ?? []);
     const after: (() => Promise<void>)[] = [];
     if (input.rules && this.rules) targets = await this.applyRules(targets, input, { hash, size, index, inline }, after);
-    return { targets, hash, size, inline, index, internalDate, flags, after, refused, refuse, early: refused.length };
+    return { targets, hash, size, inline, index, internalDate, flags, after, refused, refuse, early: refused.length, inbound: !!input.rules };
   }
 
   /** One message's rows: parsed form, quota, UIDs, messages, blob references. */
@@ -211,8 +218,9 @@ export class DeliveryService {
     return out;
   }
 
-  private async resolveTargets(recipients: string[], folder: string): Promise<Target[]> {
+  private async resolveTargets(recipients: string[], folder: string, mailboxId?: number): Promise<Target[]> {
     if (!recipients.length) throw new WardpostError('invalid_input', 'a delivery needs at least one recipient');
+    if (mailboxId !== undefined && recipients.length !== 1) throw new WardpostError('invalid_input', 'a delivery into a given folder has exactly one recipient');
     const byAccount = new Map<number, Target>();
     for (const r of recipients) {
       const { address } = parseAddress(r);
@@ -220,6 +228,10 @@ export class DeliveryService {
       if (!account) throw notFound(`no local mailbox for ${address}`, { recipient: address });
       if (!receivesMail(account)) throw notFound(`${address} no longer receives mail (the account was deleted)`, { recipient: address });
       if (byAccount.has(account.id)) continue;
+      if (mailboxId !== undefined) {
+        byAccount.set(account.id, { recipient: address, account, mailboxId });
+        continue;
+      }
       const mailbox = (await this.store.mailboxes.byName(account.id, folder)) ?? (await this.store.mailboxes.byName(account.id, 'INBOX'));
       if (!mailbox) throw notFound(`${address} has no folder "${folder}"`, { recipient: address });
       byAccount.set(account.id, { recipient: address, account, mailboxId: mailbox.id });

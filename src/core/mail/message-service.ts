@@ -278,6 +278,7 @@ export class MessageService {
         source: m.source,
         recipients: [view.owner.address],
         folder: view.mailbox.name,
+        mailboxId: view.mailbox.id,
         flags: (m.flags ?? []).filter((f) => canChangeFlag(view.rights, f) || view.own),
         internalDate: m.internalDate,
       })),

@@ -3,33 +3,26 @@
  * text filters) through the store's persistent trigram index (`store.textSearch`, migration
  * 0012_imap_search). Nothing is rebuilt when a process starts.
  *
- * Delivery only queues a body (a trigger). This indexer drains the queue in small batches shortly
- * after deliveries, off their path, and every search first drains whatever is left, so results never
- * miss a message. Candidates the index cannot prove are checked against the stored text here, with
+ * Delivery writes nothing for the index (PostgreSQL: a trigger queues the body; SQLite: the index
+ * knows how far into the bodies it has got). This indexer has the store index new bodies shortly
+ * after deliveries, off their path, and every search first has it index whatever is left, so
+ * results never miss a message. Candidates the index cannot prove are checked against the stored text here, with
  * Unicode case folding, so both engines answer the same.
  */
 import type { EventBus } from '../events/bus.js';
 import type { Store } from '../../store/types.js';
-import type { MessageIndex } from './mime/types.js';
+import { headerText, headerTextOf } from './header-text.js';
 
-/** Bodies indexed per transaction: small, so deliveries and reads wait at most a few ms for it. */
+/**
+ * Bodies indexed per transaction where the engine indexes on this thread (PostgreSQL): small, so
+ * deliveries and reads wait at most a few ms for it. SQLite indexes on a worker thread of its own.
+ */
 const BATCH = 16;
 /** Deliveries usually come in bursts: index once the burst has passed, or after this at the latest. */
 const SETTLE_MS = 100;
 const MAX_DELAY_MS = 1000;
 /** Candidates checked per read of their stored text. */
 const CHECK_CHUNK = 400;
-
-/** Header text a TEXT search looks in: subject, every address field, message ids. */
-export function headerTextOf(indexJson: string): string {
-  const idx = JSON.parse(indexJson) as Partial<MessageIndex>;
-  const parts: string[] = [idx.subject ?? '', idx.envelope?.subject ?? ''];
-  for (const list of [idx.from, idx.sender, idx.replyTo, idx.to, idx.cc, idx.bcc]) {
-    for (const a of list ?? []) parts.push(a.name ? `${a.name} <${a.address}>` : a.address);
-  }
-  parts.push(idx.messageId ?? '', idx.inReplyTo ?? '', ...(idx.references ?? []), idx.envelope?.date ?? '');
-  return parts.filter(Boolean).join('\n');
-}
 
 export class TextIndex {
   private draining: Promise<void> | null = null;
@@ -69,7 +62,7 @@ export class TextIndex {
   drain(always = false): Promise<void> {
     this.draining ??= (async () => {
       try {
-        while ((always || !this.closed) && (await this.store.textSearch.drain(BATCH, headerTextOf)) > 0) {
+        while ((always || !this.closed) && (await this.store.textSearch.drain(BATCH, headerText)) > 0) {
           // Let queued deliveries and reads run between batches.
           await new Promise((r) => setImmediate(r));
         }
@@ -82,6 +75,9 @@ export class TextIndex {
 
   /** UIDs of a folder whose body text (and, with `headers`, header text) contains `needle`, case-insensitively. */
   async search(mailboxId: number, needle: string, headers: boolean): Promise<number[]> {
+    // A drain already running may have looked for new bodies before this search's caller committed
+    // its last one: wait for it, then drain again, so the index covers everything committed so far.
+    await this.draining?.catch(() => undefined);
     await this.drain(true);
     const found = await this.store.textSearch.candidates(mailboxId, needle, headers);
     if (found?.exact) return found.uids;

@@ -39,7 +39,8 @@ export class KyselyBlobRefRepo implements BlobRefRepo {
     const rows = await this.db
       .selectFrom('blobs')
       .select((eb) => ['hash', eb('data', 'is not', null).as('inline')])
-      .where('refcount', '<=', 0)
+      // Literal, not a parameter: the partial index blobs_unreferenced (migration 0017) is for `refcount <= 0`.
+      .where(sql<boolean>`refcount <= 0`)
       .where('created_at', '<', olderThan)
       .limit(limit)
       .execute();

@@ -1,17 +1,18 @@
 /**
  * The persistent text index behind one interface (schema in `schema/search-migration.ts`). This is
  * the store's search role: the one repository whose SQL differs by engine, because substring
- * indexes do (SQLite FTS5 trigram, PostgreSQL pg_trgm); everything else here is shared.
+ * indexes do. This class is PostgreSQL's (pg_trgm) and the reading of stored text both engines
+ * share; SQLite's FTS5 index lives in a file of its own (`sqlite/text-search.ts`).
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema/tables.js';
-import type { EngineName, TextSearchRepo } from '../types.js';
+import type { HeaderTextExtractor, TextSearchRepo } from '../types.js';
 
 /** Trigrams used to narrow one search: more cost more and narrow little further. */
 const MAX_TRIGRAMS = 24;
 
 /** An FTS5 query: every trigram of the needle (up to a bound), all required. */
-function trigramQuery(needle: string, column: 'body' | null): string | null {
+export function trigramQuery(needle: string, column: 'body' | null): string | null {
   const chars = Array.from(needle);
   if (chars.length < 3) return null;
   const grams = new Set<string>();
@@ -21,29 +22,24 @@ function trigramQuery(needle: string, column: 'body' | null): string | null {
 }
 
 export class KyselyTextSearchRepo implements TextSearchRepo {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly engine: EngineName,
-  ) {}
+  constructor(protected readonly db: Kysely<Database>) {}
 
-  async drain(limit: number, headerText: (indexJson: string) => string): Promise<number> {
+  async drain(limit: number, headerText: HeaderTextExtractor): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const q = trx
+      // Several nodes may drain one queue: each takes rows the others have not locked.
+      const rows = await trx
         .selectFrom('text_index_queue')
         .innerJoin('message_meta', 'message_meta.blob_hash', 'text_index_queue.blob_hash')
-        .select(['text_index_queue.blob_hash', 'message_meta.search_text', 'message_meta.index_json'])
+        .select(['text_index_queue.blob_hash', 'message_meta.index_json'])
         .orderBy('text_index_queue.blob_hash')
-        .limit(limit);
-      // Several nodes may drain one PostgreSQL queue: each takes rows the others have not locked.
-      const rows = await (this.engine === 'postgres' ? q.forUpdate('text_index_queue').skipLocked() : q).execute();
+        .limit(limit)
+        .forUpdate('text_index_queue')
+        .skipLocked()
+        .execute();
       if (!rows.length) return 0;
+      // The body's trigrams are PostgreSQL's own work (an index on message_meta.search_text).
       for (const r of rows) {
-        const headers = headerText(r.index_json);
-        if (this.engine === 'sqlite') {
-          await sql`insert into message_text (rowid, body, headers) select rowid, ${r.search_text}, ${headers} from message_meta where blob_hash = ${r.blob_hash}`.execute(trx);
-        } else {
-          await trx.insertInto('message_text_headers').values({ blob_hash: r.blob_hash, headers }).onConflict((oc) => oc.column('blob_hash').doNothing()).execute();
-        }
+        await trx.insertInto('message_text_headers').values({ blob_hash: r.blob_hash, headers: headerText(r.index_json) }).onConflict((oc) => oc.column('blob_hash').doNothing()).execute();
       }
       await trx.deleteFrom('text_index_queue').where('blob_hash', 'in', rows.map((r) => r.blob_hash)).execute();
       return rows.length;
@@ -55,33 +51,17 @@ export class KyselyTextSearchRepo implements TextSearchRepo {
     return Number(r.n);
   }
 
-  async candidates(mailboxId: number, needle: string, headers: boolean) {
-    if (this.engine === 'postgres') {
-      // pg_trgm answers ILIKE from the index and rechecks every row itself: the result is exact.
-      const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const rows = await sql<{ uid: number }>`
-        select m.uid from messages m
-        join message_meta mm on mm.blob_hash = m.blob_hash
-        ${headers ? sql`left join message_text_headers h on h.blob_hash = m.blob_hash` : sql``}
-        where m.mailbox_id = ${mailboxId}
-          and (mm.search_text ilike ${pattern} ${headers ? sql`or h.headers ilike ${pattern}` : sql``})
-        order by m.uid`.execute(this.db);
-      return { uids: rows.rows.map((r) => Number(r.uid)), exact: true };
-    }
-    const query = trigramQuery(needle, headers ? null : 'body');
-    if (!query) return null;
+  async candidates(mailboxId: number, needle: string, headers: boolean): Promise<{ uids: number[]; exact: boolean } | null> {
+    // pg_trgm answers ILIKE from the index and rechecks every row itself: the result is exact.
+    const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = await sql<{ uid: number }>`
-      select m.uid from message_text t
-      cross join message_meta mm on mm.rowid = t.rowid
-      cross join messages m indexed by messages_blob_mailbox on m.blob_hash = mm.blob_hash
-      where message_text match ${query} and m.mailbox_id = ${mailboxId}
+      select m.uid from messages m
+      join message_meta mm on mm.blob_hash = m.blob_hash
+      ${headers ? sql`left join message_text_headers h on h.blob_hash = m.blob_hash` : sql``}
+      where m.mailbox_id = ${mailboxId}
+        and (mm.search_text ilike ${pattern} ${headers ? sql`or h.headers ilike ${pattern}` : sql``})
       order by m.uid`.execute(this.db);
-    // CROSS JOIN fixes SQLite's loop order (the full-text query runs once and drives the joins) and
-    // INDEXED BY (body hash, folder) keeps each hit one lookup: left to itself the planner took the
-    // (mailbox, date) index and scanned the whole folder per hit (18 s for 10,000 hits; now 0.6 ms
-    // for 20 hits, ~150 ms for 10,000, measured on the loaded 2-vCPU machine).
-    // Trigrams present somewhere do not make a substring: the caller checks the text.
-    return { uids: rows.rows.map((r) => Number(r.uid)), exact: false };
+    return { uids: rows.rows.map((r) => Number(r.uid)), exact: true };
   }
 
   async texts(mailboxId: number, uids: readonly number[]) {
@@ -96,4 +76,7 @@ export class KyselyTextSearchRepo implements TextSearchRepo {
       .execute();
     return rows.map((r) => ({ uid: Number(r.uid), body: r.search_text, headers: r.index_json }));
   }
+
+  /** Stops whatever the engine runs for its index. */
+  async close(): Promise<void> {}
 }

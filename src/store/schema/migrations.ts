@@ -15,6 +15,8 @@ import { searchStep } from './search-migration.js';
 import { transportStep } from './transport-migration.js';
 import { smsStep } from './sms-migration.js';
 import { smsInboundPartsStep } from './sms-parts-migration.js';
+import { textIndexFileStep } from './text-file-migration.js';
+import { blobSweepIndexStep } from './blob-sweep-migration.js';
 import { messageListIndexesStep } from './list-index-migration.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -219,6 +221,8 @@ const STEPS: Record<string, Step> = {
   '0013_directory_photo': directoryPhotoStep,
   '0014_sms_inbound_parts': smsInboundPartsStep,
   '0015_message_list_indexes': messageListIndexesStep,
+  '0016_text_index_file': textIndexFileStep,
+  '0017_blob_sweep_index': blobSweepIndexStep,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -12,7 +12,8 @@
  * path, and a search drains what is left first, so results are always complete.
  *
  * - SQLite: a contentless FTS5 table with the trigram tokenizer (substring matching is what IMAP's
- *   SEARCH asks for), keyed by the `message_meta` rowid, columns body and headers.
+ *   SEARCH asks for), keyed by the `message_meta` rowid, columns body and headers. Since 0016 it
+ *   lives in a file of its own with no queue (`store/sqlite/text-index-file.ts`).
  * - PostgreSQL: pg_trgm GIN indexes (they answer ILIKE '%...%'): one on `message_meta.search_text`
  *   (kept by PostgreSQL itself) and one on `message_text_headers`, which the drain fills.
  */

@@ -11,6 +11,9 @@
  * - the main connection never checkpoints; a worker thread with its own connection does
  *   (checkpointer.ts), syncing WAL and database file itself before SQLite may reuse the WAL.
  *
+ * - the text index (IMAP SEARCH TEXT) is a file of its own, kept by another worker thread
+ *   (text-index-file.ts): none of its work runs on the event loop or goes into this WAL.
+ *
  * `commitSync: 'full'` keeps SQLite's own synchronous=FULL with inline checkpoints instead (the
  * delivery benchmark measures both). Blobs over the inline limit are files under <dataDir>/blobs.
  */
@@ -25,6 +28,7 @@ import { KyselyStore } from '../kysely-store.js';
 import type { Database as Schema } from '../schema/tables.js';
 import { withStatementCache } from './statement-cache.js';
 import { Checkpointer } from './checkpointer.js';
+import { SqliteTextSearchRepo } from './text-search.js';
 
 /** A lone writer syncs inline only while the disk's recent syncs took less than this. */
 const INLINE_SYNC_MAX_MS = 2;
@@ -36,8 +40,9 @@ export class SqliteStore extends KyselyStore {
     private readonly raw: Database.Database,
     walFile: string | null,
     private readonly checkpointer: Checkpointer | null,
+    file: string,
   ) {
-    super('sqlite', db, blobs, { writers: 1, pipelineCommits: false });
+    super('sqlite', db, blobs, { writers: 1, pipelineCommits: false, textSearch: new SqliteTextSearchRepo(db, file) });
     this.walSync = walFile ? new SyncCoalescer(() => this.syncWal(walFile)) : null;
   }
 
@@ -118,7 +123,7 @@ export class SqliteStore extends KyselyStore {
     const blobs = new FileBlobStore(opts.blobDir, opts.blobGraceMs);
     await blobs.init();
     const checkpointer = syncInline ? null : new Checkpointer(opts.file);
-    const store = new SqliteStore(db, blobs, raw, syncInline ? null : `${opts.file}-wal`, checkpointer);
+    const store = new SqliteStore(db, blobs, raw, syncInline ? null : `${opts.file}-wal`, checkpointer, opts.file);
     try {
       await store.migrate();
     } catch (err) {

@@ -6,6 +6,7 @@
  * free/busy through the outbox; another organisation's user refused.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import nodemailer from 'nodemailer';
 import { SYSTEM_ACTOR } from '../../../src/core/actor.js';
@@ -116,6 +117,14 @@ describe('CalDAV scheduling and iMIP', () => {
     await until('the forged reply looked at', async () => (await fx.folder(CONS)).some((m) => m.subject === 'Accepted'));
     await services.calendar.imip.idle();
     assert.equal(partstat((await get(CONS, CONS, 'mdt.ics')).text, EXT), 'NEEDS-ACTION', 'a reply for someone else is not applied');
+    // The partner's genuine reply, but put into the INBOX by an IMAP APPEND (a migration brings old
+    // mail this way): not mail arriving, so not applied again.
+    const cons = await services.accounts.show(CONS);
+    const inbox = (await services.mailboxes.find(cons.id, null, 'INBOX'))!;
+    const old = `From: ${EXT}\r\nTo: ${CONS}\r\nSubject: Declined: MDT meeting\r\nMIME-Version: 1.0\r\nContent-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n${reply(EXT, EXT, 'DECLINED')}`;
+    await services.messages.append(inbox, Readable.from([Buffer.from(old)]), {});
+    await services.calendar.imip.idle();
+    assert.equal(partstat((await get(CONS, CONS, 'mdt.ics')).text, EXT), 'NEEDS-ACTION', 'an appended reply is not applied');
     await mx.sendMail({ from: EXT, to: CONS, subject: 'Accepted: MDT meeting', text: 'I will be there', icalEvent: { method: 'REPLY', content: reply(EXT, EXT, 'TENTATIVE') } });
     const seen = await until('the mailed reply applied', async () => {
       await services.calendar.imip.idle();
