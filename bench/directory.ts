@@ -25,6 +25,8 @@ import { openStore, type DatabaseSetting } from '../src/store/open.js';
 const PEOPLE = Number(process.env.WARDPOST_BENCH_PEOPLE ?? 1_200_000);
 const QUERIES = Number(process.env.WARDPOST_BENCH_QUERIES ?? 400);
 const PG_URL = process.env.WARDPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// WARDPOST_BENCH_ENGINES=sqlite (or postgres) measures one engine, e.g. under --trace-gc.
+const ENGINES = (process.env.WARDPOST_BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -78,15 +80,17 @@ async function main() {
   const { names, trusts } = await writeCsv(csv);
   console.log(`generated ${PEOPLE.toLocaleString('en-GB')} people in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const engines: [string, DatabaseSetting][] = [['sqlite', { kind: 'sqlite', file: path.join(dir, 'bench.sqlite') }]];
+  const engines: [string, DatabaseSetting][] = ENGINES.includes('sqlite') ? [['sqlite', { kind: 'sqlite', file: path.join(dir, 'bench.sqlite') }]] : [];
   const schema = `wp_bench_dir_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    engines.push(['postgres', { kind: 'postgres', url: PG_URL, schema }]);
-  } catch (e) {
-    console.log(`PostgreSQL unavailable, skipped: ${(e as Error).message}`);
+  if (ENGINES.includes('postgres')) {
+    try {
+      await admin.connect();
+      await admin.query(`create schema ${schema}`);
+      engines.push(['postgres', { kind: 'postgres', url: PG_URL, schema }]);
+    } catch (e) {
+      console.log(`PostgreSQL unavailable, skipped: ${(e as Error).message}`);
+    }
   }
 
   const rows: Row[] = [];
@@ -143,7 +147,7 @@ async function main() {
     directory.stop();
     await store.close();
   }
-  if (engines.length > 1) {
+  if (engines.some(([e]) => e === 'postgres')) {
     await admin.query(`drop schema ${schema} cascade`);
     await admin.end();
   }

@@ -159,6 +159,7 @@ async function startSlapd(ldifFile: string): Promise<Server> {
   );
   const started = Date.now();
   const add = spawnSync('slapadd', ['-q', '-f', conf, '-l', ldifFile], { encoding: 'utf8' });
+  if (add.error) throw new Error(`cannot run slapadd (${add.error.message}): install OpenLDAP's server, apt-get install slapd (node scripts/peers.mjs as root does)`);
   if (add.status !== 0) throw new Error(`slapadd failed: ${add.stderr.slice(0, 2000)}`);
   process.stderr.write(`slapadd loaded the same entries in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   const port = await freePort();

@@ -18,6 +18,7 @@ export const PEERS = [
   ['mbsync', 'isync', 'IMAP tests: two-way Maildir sync'],
   ['/usr/bin/python3', 'python3', 'IMAP tests: Python imaplib (the system python3, not a pyenv one)'],
   ['/usr/sbin/dovecot', 'dovecot-imapd', 'bench/imap: Dovecot beside Wardpost'],
+  ['/usr/sbin/slapd', 'slapd', 'bench/ldap: OpenLDAP beside Wardpost'],
   ['ldapsearch', 'ldap-utils', 'LDAP tests: searches, binds and paging against the directory'],
   ['vdirsyncer', 'vdirsyncer', 'CardDAV tests: discovery and two-way sync of the directory address book'],
   ['/usr/bin/chromium', 'chromium', 'portal browser tests'],

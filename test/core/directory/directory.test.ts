@@ -5,6 +5,8 @@ import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../helpers/engines.js';
 import { ACTOR, GOOD_PASSWORD, servicesFor } from '../../helpers/platform.js';
 import { DirectoryImporter } from '../../../src/core/directory/csv-import.js';
+import { DirectoryService } from '../../../src/core/directory/directory-service.js';
+import { InProcessEventBus } from '../../../src/core/events/bus.js';
 import { syntheticDirectory } from '../../../src/core/directory/synthetic.js';
 import type { Viewer } from '../../../src/core/directory/types.js';
 import type { Services } from '../../../src/core/services.js';
@@ -173,5 +175,20 @@ forEachEngine('national directory', (engine) => {
     assert.equal((await services.directory.search(nat, { text: 'quentin cachet' })).total, 0);
     assert.equal((await services.directory.search(nat, { text: 'qu' })).entries.find((e) => e.id === id), undefined);
     await assert.rejects(services.directory.get(nat, id), /no directory entry/);
+  });
+
+  it('a node started just after an import re-indexes only what changed since it loaded', async () => {
+    // Another process (a node without this bus: the CLI beside serve) starts right after the
+    // import above; its catch-up reaches back 2 s, over rows it loaded unchanged.
+    const other = new DirectoryService(store, new InProcessEventBus());
+    await other.start(undefined, { catchUpMs: 0 });
+    try {
+      assert.equal(await other.catchUp(), 0, 'nothing changed since the load');
+      await run([HEADER, 'late1,person,Lena,Latecomer,,Porter,Porter,,rxh,,,,national,,,'].join('\n'));
+      assert.equal(await other.catchUp(), 1, 'the one entry written since');
+      assert.equal((await other.search(nat, { text: 'lena late' })).entries[0]?.displayName, 'Lena Latecomer');
+    } finally {
+      other.stop();
+    }
   });
 });
