@@ -26,7 +26,8 @@ export interface DeliveryInput {
   folder?: string;
   /**
    * That folder's id, when the caller has already found it (an APPEND names the folder the client
-   * chose): saves looking it up again. Only with one recipient, the folder's owner.
+   * chose): saves looking it up again. Only with one recipient, the folder's owner; the caller
+   * vouches that the folder is that account's (nothing checks it again).
    */
   mailboxId?: number;
   flags?: string[];

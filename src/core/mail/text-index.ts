@@ -6,8 +6,8 @@
  * Delivery writes nothing for the index (PostgreSQL: a trigger queues the body; SQLite: the index
  * knows how far into the bodies it has got). This indexer has the store index new bodies shortly
  * after deliveries, off their path, and every search first has it index whatever is left, so
- * results never miss a message. Candidates the index cannot prove are checked against the stored text here, with
- * Unicode case folding, so both engines answer the same.
+ * results never miss a message. Candidates the index cannot prove are checked against the stored
+ * text here, with Unicode case folding, so both engines answer the same.
  */
 import type { EventBus } from '../events/bus.js';
 import type { Store } from '../../store/types.js';
