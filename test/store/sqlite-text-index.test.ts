@@ -4,6 +4,7 @@
  * it is rebuilt from the stored bodies, and searches never miss a message meanwhile.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,4 +97,33 @@ it('starts over when the index is newer than the database (a database restored f
   await deliver('an osprey circled\r\n');
   assert.deepEqual(await search('osprey'), [4], 'a body past the stale mark is still found');
   assert.deepEqual(await search('heron'), [3]);
+});
+
+it('closes while its worker is still answering, and starts no worker once closed', async () => {
+  // In a process of its own, where nothing else keeps the event loop alive: close() must hold the
+  // worker until it has exited, even when a drain's answer arrives meanwhile (it had let go of it,
+  // and the process ended with close() still pending).
+  const dir2 = mkdtempSync(path.join(tmpdir(), 'wp-text-close-'));
+  const url = (p: string) => JSON.stringify(new URL(p, import.meta.url).href);
+  const script = `
+    const { openStore } = await import(${url('../../src/store/open.js')});
+    const { headerText } = await import(${url('../../src/core/mail/header-text.js')});
+    const store = await openStore({ kind: 'sqlite', file: ${JSON.stringify(path.join(dir2, 'wardpost.sqlite'))} }, ${JSON.stringify(dir2)});
+    const inFlight = store.textSearch.drain(16, headerText);
+    await store.close();
+    console.log('closed', await inFlight);
+    await store.textSearch.drain(16, headerText).catch((e) => console.log(e.message));
+  `;
+  const file = path.join(dir2, 'close.mjs');
+  writeFileSync(file, script);
+  try {
+    for (let i = 0; i < 3; i++) {
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, [file], { timeout: 20_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(stdout))),
+      );
+      assert.equal(out, 'closed 0\ntext index: the store is closed\n');
+    }
+  } finally {
+    rmSync(dir2, { recursive: true, force: true });
+  }
 });

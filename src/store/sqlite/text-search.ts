@@ -16,6 +16,7 @@ export class SqliteTextSearchRepo extends KyselyTextSearchRepo {
   private worker: Worker | null = null;
   private readonly waiting = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  private closing = false;
   /** The index file, read here (the worker is its one writer). */
   private readonly reader: Database.Database;
   private readonly textFile: string;
@@ -31,6 +32,8 @@ export class SqliteTextSearchRepo extends KyselyTextSearchRepo {
 
   /** Indexes everything committed so far on the worker; `limit` is the worker's own (see there). */
   override drain(_limit: number, headerText: HeaderTextExtractor): Promise<number> {
+    // A background indexer may still ask after the store closed: no new worker then.
+    if (this.closing) return Promise.reject(new Error('text index: the store is closed'));
     const worker = this.start(headerText);
     const id = ++this.nextId;
     return new Promise<number>((resolve, reject) => {
@@ -49,7 +52,8 @@ export class SqliteTextSearchRepo extends KyselyTextSearchRepo {
     worker.on('message', (r: TextIndexReply) => {
       const w = this.waiting.get(r.id);
       this.waiting.delete(r.id);
-      if (!this.waiting.size) worker.unref();
+      // Not while closing: close() holds the worker referenced until it has exited.
+      if (!this.waiting.size && !this.closing) worker.unref();
       if ('error' in r) w?.reject(new Error(`text index: ${r.error}`));
       else w?.resolve(r.indexed);
     });
@@ -91,6 +95,7 @@ export class SqliteTextSearchRepo extends KyselyTextSearchRepo {
   }
 
   override async close(): Promise<void> {
+    this.closing = true;
     const worker = this.worker;
     this.worker = null;
     if (worker) {
