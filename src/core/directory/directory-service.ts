@@ -74,8 +74,7 @@ export class DirectoryService {
       if (!page.length) break;
       for (const r of page) {
         this.index.put(this.indexed(r));
-        // Within the first catch-up's reach (see catchUp): remember the version loaded.
-        if (Number(r.updated_at) >= this.caughtUpTo - CATCH_UP_MARGIN_MS) this.indexedVersions.set(Number(r.id), Number(r.updated_at));
+        this.noteIndexed(r);
       }
       after = Number(page[page.length - 1]!.id);
       n += page.length;
@@ -335,6 +334,11 @@ export class DirectoryService {
   private reindex(r: DirectoryIndexRow): void {
     this.cache.drop(Number(r.id));
     this.index.put(this.indexed(r));
+    this.noteIndexed(r);
+  }
+
+  /** Remembers the version just indexed when the next catch-up will read it again (see indexedVersions). */
+  private noteIndexed(r: DirectoryIndexRow): void {
     if (Number(r.updated_at) >= this.caughtUpTo - CATCH_UP_MARGIN_MS) this.indexedVersions.set(Number(r.id), Number(r.updated_at));
   }
 

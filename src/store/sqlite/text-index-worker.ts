@@ -37,9 +37,12 @@ const advance = text.prepare('update text_progress set last_rowid = ? where id =
 
 // A database restored from an older copy beside a newer index: its rowids would be taken again by
 // new bodies, which the mark would skip. Start the index over.
+/** The progress mark: read once, then this thread (the file's only writer) keeps it with each batch. */
+let mark = indexedUpTo(text);
 const newest = Number(mail.prepare('select coalesce(max(rowid), 0) from message_meta').pluck().get());
-if (indexedUpTo(text) > newest) {
+if (mark > newest) {
   text.exec('delete from message_text; update text_progress set last_rowid = 0 where id = 1');
+  mark = 0;
 }
 
 const indexBatch = text.transaction((rows: { id: number; body: string; json: string }[]) => {
@@ -50,9 +53,10 @@ const indexBatch = text.transaction((rows: { id: number; body: string; json: str
 function catchUp(): number {
   let total = 0;
   for (;;) {
-    const rows = pending.all(indexedUpTo(text), BATCH) as { id: number; body: string; json: string }[];
+    const rows = pending.all(mark, BATCH) as { id: number; body: string; json: string }[];
     if (!rows.length) return total;
     indexBatch(rows);
+    mark = rows[rows.length - 1]!.id;
     total += rows.length;
   }
 }
