@@ -370,7 +370,7 @@ export interface DirectoryRecord {
 
 export type DirectoryIndexRow = Pick<
   DirectoryEntryRow,
-  'id' | 'kind' | 'org_id' | 'visibility' | 'display_name' | 'given_name' | 'family_name' | 'job_title' | 'role' | 'specialty' | 'department' | 'site' | 'national_code' | 'updated_at'
+  'id' | 'kind' | 'org_id' | 'visibility' | 'display_name' | 'given_name' | 'family_name' | 'job_title' | 'role' | 'specialty' | 'department' | 'site' | 'national_code' | 'email' | 'updated_at'
 >;
 
 export interface DirectoryUpsert {

@@ -6,6 +6,7 @@
 import type { EventBus } from '../events/bus.js';
 import { notFound } from '../errors.js';
 import type { DirectoryEntryRow, DirectoryIndexRow, DirectoryPhoto, DirectoryRecord, DirectoryUpsert, OrgRow, Store } from '../../store/types.js';
+import { mailWords, queryTokens } from './normalise.js';
 import { checkPhoto } from './photo.js';
 import { accountSourceKey, orgRecord, orgSourceKey, rowToEntry, syncAccountEntry } from './records.js';
 import { EntryCache } from './entry-cache.js';
@@ -187,6 +188,7 @@ export class DirectoryService {
       ...(q.nameStarts ? { nameStarts: q.nameStarts } : {}),
       ...(q.exactTotal === false ? { exactTotal: false } : {}),
       ...(q.typos === false ? { typos: false } : {}),
+      ...(q.wholeWords?.length ? { wholeWords: q.wholeWords.flatMap(queryTokens) } : {}),
       ...(q.ranked === false ? { ranked: false, from: q.from ?? 0 } : {}),
       offset,
       limit,
@@ -364,9 +366,10 @@ export class DirectoryService {
       names: [r.display_name, r.given_name, r.family_name].join(' '),
       display: r.display_name,
       family: r.family_name,
-      // Not the email address: its local part repeats the name, and the unique numbers many local
-      // parts carry would bloat the index (a million distinct words) for no useful match.
-      other: [r.job_title, r.role, r.specialty, r.department, r.site, r.national_code].filter(Boolean).join(' '),
+      // The email address's local part without its digits (mailWords): the unique numbers many
+      // local parts carry would bloat the index (a million distinct words) for no useful match,
+      // and the words that repeat the name are not posted twice.
+      other: [r.job_title, r.role, r.specialty, r.department, r.site, r.national_code, mailWords(r.email)].filter(Boolean).join(' '),
       role: r.role,
       specialty: r.specialty,
       site: r.site,

@@ -34,6 +34,17 @@ export function queryTokens(text: string): string[] {
   return out;
 }
 
+/**
+ * The searchable words of an email address: its local part with digits as separators
+ * ("j.smith42@x" gives "j smith"). Doors that match addresses by prefix search with the same
+ * words (LDAP's (mail=jsmi*)).
+ */
+export function mailWords(address: string | null | undefined): string {
+  if (!address) return '';
+  const at = address.lastIndexOf('@');
+  return (at < 0 ? address : address.slice(0, at)).replace(/[0-9]+/g, ' ');
+}
+
 /** The variants of a word with one character deleted (SymSpell's deletion neighbourhood). */
 export function deletions(word: string): string[] {
   const out = new Set<string>();

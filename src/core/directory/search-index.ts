@@ -11,6 +11,9 @@
  * allocation proportional to the index size.
  */
 import { deletions, fold, queryTokens, sortKey, tokens } from './normalise.js';
+import { ALIVE, DISPLAY_START, FAMILY_START, FLAGS, ORG, STRIDE, SlotTable, kindOf, visibilityOf } from './slot-table.js';
+import { lowerBound } from '../util/lower-bound.js';
+import { MIN_ORDERED_POSTINGS, StartOrderedPostings } from './start-ordered-postings.js';
 import type { EntryKind, Visibility } from './types.js';
 
 export interface IndexedEntry {
@@ -56,6 +59,12 @@ export interface IndexQuery {
   exactTotal?: boolean;
   /** false: no typo-tolerant matches, only words that start with the query words. Default true. */
   typos?: boolean;
+  /**
+   * Words of `text` (as queryTokens gives them) that must equal an index word, not just start one:
+   * LDAP's equality filters ((givenName=sam) wants Sam, not Samuel or Samantha), whose words are
+   * then found through their own postings alone.
+   */
+  wholeWords?: readonly string[];
   /**
    * false: results in the index's own stable order, not ranked: a page is then found without
    * looking at every match, and `next` (pass it back as `from`) continues where it stopped.
@@ -127,16 +136,14 @@ export interface IndexOptions {
 
 export class DirectorySearchIndex {
   private ids: number[] = [];
-  private alive: number[] = [];
-  private orgIds: number[] = [];
-  private vis: number[] = [];
-  private kinds: number[] = [];
+  /** Alive, visibility, kind, organisation and name starts of each slot, together (see slot-table.ts). */
+  private readonly slots = new SlotTable();
+  /** Postings of whole words in name-start order, for searches within a name start (see the file). */
+  private readonly startOrdered = new StartOrderedPostings();
   private roles: (string | null)[] = [];
   private specialties: (string | null)[] = [];
   private sites: (string | null)[] = [];
   private nameKeys: number[] = [];
-  private displayStarts: number[] = [];
-  private familyStarts: number[] = [];
   private names: string[] = [];
   private readonly slotOf = new Map<number, number>();
   private readonly namePostings = new Map<string, number[]>();
@@ -203,23 +210,18 @@ export class DirectorySearchIndex {
     this.remove(e.id);
     const slot = this.ids.length;
     this.ids.push(e.id);
-    this.alive.push(1);
-    this.orgIds.push(e.orgId ?? -1);
     if (e.orgId !== null && e.orgId >= this.orgFlags.length) {
       let n = this.orgFlags.length;
       while (n <= e.orgId) n *= 2;
       this.orgFlags = new Uint8Array(n);
     }
-    this.vis.push(VIS[e.visibility]);
-    this.kinds.push(kindCode(e.kind));
     this.roles.push(this.intern(e.role));
     this.specialties.push(this.intern(e.specialty));
     this.sites.push(this.intern(e.site));
     this.nameKeys.push(sortKey(e.names));
     this.names.push(fold(e.names));
     const display = e.display ?? e.names;
-    this.displayStarts.push(startCode(display));
-    this.familyStarts.push(startCode(e.family ? e.family : display));
+    this.slots.push(VIS[e.visibility], kindCode(e.kind), e.orgId ?? -1, startCode(display), startCode(e.family ? e.family : display));
     this.slotOf.set(e.id, slot);
     this.liveCount++;
     const nameWords = tokens(e.names);
@@ -376,7 +378,7 @@ export class DirectorySearchIndex {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
     this.removals++;
-    this.alive[slot] = 0;
+    this.slots.kill(slot);
     this.slotOf.delete(id);
     this.liveCount--;
   }
@@ -393,6 +395,7 @@ export class DirectorySearchIndex {
       if (!this.known.has(word)) this.learnWord(word);
     }
     list.push(slot);
+    this.startOrdered.forget(word);
   }
 
   private learnWord(word: string): void {
@@ -408,17 +411,11 @@ export class DirectorySearchIndex {
   }
 
   /** The index words a query word matches, with the weight class of each. */
-  private expand(q: string, typos = true): { word: string; typo: boolean; exact: boolean }[] {
+  private expand(q: string, typos = true, whole = false): { word: string; typo: boolean; exact: boolean }[] {
+    if (whole) return this.known.has(q) ? [{ word: q, typo: false, exact: true }] : [];
     const out = new Map<string, { word: string; typo: boolean; exact: boolean }>();
     const sorted = (this.sortedWords ??= [...this.known].sort());
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < q) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(q); i++) out.set(sorted[i]!, { word: sorted[i]!, typo: false, exact: sorted[i] === q });
+    for (let i = lowerBound(sorted, q); i < sorted.length && sorted[i]!.startsWith(q); i++) out.set(sorted[i]!, { word: sorted[i]!, typo: false, exact: sorted[i] === q });
     if (typos && q.length >= 4) {
       const variants = [q, ...deletions(q)];
       for (const v of variants) {
@@ -445,7 +442,8 @@ export class DirectorySearchIndex {
   /** Entry ids of one page of results, best first, and how many matched in all. */
   search(q: IndexQuery): IndexResult {
     const words = queryTokens(q.text);
-    if (words.length === 1 && words[0]!.length <= this.shortPrefix) {
+    const whole = q.wholeWords?.length ? new Set(q.wholeWords) : null;
+    if (words.length === 1 && words[0]!.length <= this.shortPrefix && !whole?.has(words[0]!)) {
       const list = this.shortList(words[0]!);
       if (q.ranked === false) {
         // Within a small scope, its members are fewer than the list: continue by result count.
@@ -458,6 +456,10 @@ export class DirectorySearchIndex {
       return this.searchScopedShort(words[0]!, list.length, q) ?? this.searchShort(list, q);
     }
     if (q.ranked === false && !words.length) return this.searchUnranked(null, this.ids.length, q);
+    if (q.ranked === false && words.length === 1 && whole?.has(words[0]!)) {
+      const within = this.wholeWordWithinStart(words[0]!, q.nameStarts);
+      if (within) return this.searchUnranked(within, within.length, q);
+    }
     let n: number;
     if (!words.length) {
       // No words: every entry is a candidate (a browse of an organisation, or filters only).
@@ -465,12 +467,12 @@ export class DirectorySearchIndex {
       if (this.hitBuf.length < this.ids.length) this.hitBuf = new Int32Array(Math.max(1024, this.ids.length));
       n = 0;
       for (let s = 0; s < this.ids.length; s++) {
-        if (!this.alive[s]) continue;
+        if (!this.slots.alive(s)) continue;
         this.score[s] = 0;
         this.hitBuf[n++] = s;
       }
     } else {
-      n = this.intersect(words, q.typos !== false);
+      n = this.intersect(words, q.typos !== false, whole);
     }
     if (q.ranked === false) return this.searchUnranked(this.hitBuf, n, q);
     const candidates = this.hitBuf;
@@ -514,23 +516,26 @@ export class DirectorySearchIndex {
     const flags = this.orgFlags;
     this.markOrgs(q, true);
     const scoped = !!q.orgs;
-    const { alive, vis, orgIds, kinds, roles, specialties, sites, displayStarts, familyStarts } = this;
+    const { roles, specialties, sites } = this;
+    const data = this.slots.data;
     const display = startRange(q.nameStarts?.display);
     const family = startRange(q.nameStarts?.family);
     return (s) => {
-      if (!alive[s]) return -1;
-      const v = vis[s]!;
+      const b = s * STRIDE;
+      const bits = data[b + FLAGS]!;
+      if (!(bits & ALIVE)) return -1;
+      const v = visibilityOf(bits);
       if (v === 2) return -1;
-      const org = orgIds[s]!;
+      const org = data[b + ORG]! - 1;
       const f = org >= 0 && org < flags.length ? flags[org]! : 0;
       if (scoped && !(f & 2)) return -1;
       if (v === 1 && !q.mayViewOrg(org < 0 ? null : org)) return -1;
-      if (kind && kinds[s] !== kind) return -1;
+      if (kind && kindOf(bits) !== kind) return -1;
       if (role && roles[s] !== role) return -1;
       if (specialty && specialties[s] !== specialty) return -1;
       if (site && sites[s] !== site) return -1;
-      if (display && (displayStarts[s]! < display[0] || displayStarts[s]! >= display[1])) return -1;
-      if (family && (familyStarts[s]! < family[0] || familyStarts[s]! >= family[1])) return -1;
+      if (display && (data[b + DISPLAY_START]! < display[0] || data[b + DISPLAY_START]! >= display[1])) return -1;
+      if (family && (data[b + FAMILY_START]! < family[0] || data[b + FAMILY_START]! >= family[1])) return -1;
       return f;
     };
   }
@@ -571,6 +576,20 @@ export class DirectorySearchIndex {
     return { total: found, ids };
   }
 
+  /**
+   * The postings of one whole word whose display or family name starts as `starts` asks, in start
+   * order (the family name when both are asked: the other is tested with every candidate). Null
+   * when there is no start to use or the word's postings are few enough to walk.
+   */
+  private wholeWordWithinStart(word: string, starts: NameStarts | undefined): Int32Array | null {
+    const field = starts?.family ? 'family' : starts?.display ? 'display' : null;
+    const range = field && startRange(starts![field]);
+    if (!field || !range) return null;
+    const postings = [this.namePostings.get(word), this.otherPostings.get(word)];
+    if ((postings[0]?.length ?? 0) + (postings[1]?.length ?? 0) < MIN_ORDERED_POSTINGS) return null;
+    return this.startOrdered.within(word, field, range, postings, this.slots);
+  }
+
   /** The first page of a short prefix's list, when no exact total is needed (see exactTotal). */
   private searchShortFirst(slots: Int32Array, q: IndexQuery, k: number): { total: number; ids: number[] } {
     const ids: number[] = [];
@@ -600,18 +619,19 @@ export class DirectorySearchIndex {
       const orgOnly: number[] = [];
       for (let i = 0; i < slots.length; i++) {
         const s = slots[i]!;
-        if (!this.alive[s]) continue;
-        if (this.vis[s] === 0) national++;
-        else if (this.vis[s] === 1) orgOnly.push(s);
+        if (!this.slots.alive(s)) continue;
+        const v = this.slots.visibility(s);
+        if (v === 0) national++;
+        else if (v === 1) orgOnly.push(s);
       }
       c = { removals: this.removals, national, orgOnly: Int32Array.from(orgOnly) };
       this.shortCounts.set(slots, c);
     }
     const visible = (s: number) => {
-      const v = this.vis[s];
-      if (!this.alive[s] || v === 2) return false;
+      const v = this.slots.visibility(s);
+      if (!this.slots.alive(s) || v === 2) return false;
       if (v === 1) {
-        const org = this.orgIds[s]!;
+        const org = this.slots.orgId(s);
         return q.mayViewOrg(org < 0 ? null : org);
       }
       return true;
@@ -672,7 +692,7 @@ export class DirectorySearchIndex {
    * quality is left in this.score. Only the last word's pass collects slots: earlier words just
    * stamp them, so a query allocates nothing in proportion to its matches.
    */
-  private intersect(words: string[], typos = true): number {
+  private intersect(words: string[], typos = true, whole: ReadonlySet<string> | null = null): number {
     this.ensureScratch();
     if (this.generation > 2 ** 30) {
       this.stamp.fill(0);
@@ -686,7 +706,7 @@ export class DirectorySearchIndex {
       const mark = base + i;
       const collect = i === words.length - 1;
       let matched = 0;
-      for (const m of this.expand(words[i]!, typos)) {
+      for (const m of this.expand(words[i]!, typos, whole?.has(words[i]!))) {
         const name = this.namePostings.get(m.word);
         const other = this.otherPostings.get(m.word);
         const nameWeight = m.typo ? W_TYPO : m.exact ? W_NAME_EXACT : W_NAME_PREFIX;

@@ -67,6 +67,8 @@ export interface SearchQuery {
   exactTotal?: boolean;
   /** false: only words that start with the query words, no typo-tolerant matches (LDAP's exact filters). */
   typos?: boolean;
+  /** Words of `text` that must be whole words of the entry, not just start one (LDAP's equality filters). */
+  wholeWords?: string[];
   /**
    * false: results in a stable order, unranked, for doors that do not rank (LDAP): a page costs
    * only what it takes to fill it, and the result's `next`, passed back as `from`, continues.

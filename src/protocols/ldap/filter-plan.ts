@@ -6,13 +6,16 @@
  * organisation scope; (uid=N) one entry; OR becomes several searches; NOT, presence and anything
  * the index cannot serve become "every entry" (a scan, bounded by the search's limits).
  */
-import { fold } from '../../core/directory/normalise.js';
+import { fold, mailWords } from '../../core/directory/normalise.js';
 import { attributeType } from './attributes.js';
 import type { Filter } from './proto/filter.js';
 
 /** One directory search: all words must match; within one organisation's subtree when scoped. */
 export interface Candidates {
+  /** Each starts a word of the entry (see whole). */
   words: string[];
+  /** Those of `words` that must be whole words of the entry (from equality assertions). */
+  whole?: string[];
   scope?: string;
   id?: number;
   /**
@@ -54,12 +57,13 @@ const MAX_BRANCHES = 32;
 
 /**
  * The words of a value, each the start of a word of the indexed field: split at every character
- * that is not a letter or digit, as the index splits. Null for values outside printable ASCII,
- * whose folding could differ from the index's (those searches scan instead).
+ * that is not a letter or digit, as the index splits (an address: its local part as the index
+ * holds it, digits left out). Null for values outside printable ASCII, whose folding could differ
+ * from the index's (those searches scan instead).
  */
 function words(value: string, attribute: string): string[] | null {
   if (!/^[\x20-\x7e]*$/.test(value)) return null;
-  const v = attribute === 'mail' ? value.split('@')[0]! : value;
+  const v = attribute === 'mail' ? mailWords(value) : value;
   return fold(v).split(/[^a-z0-9]+/).filter(Boolean);
 }
 
@@ -81,7 +85,9 @@ function leaf(f: Filter, ctx: PlanContext): Plan {
   if (!w || !w.length) return null;
   const field = STARTS_FIELD[name];
   const start = field ? lead(source) : null;
-  return [{ words: w, ...(field && start ? { starts: { [field]: start } } : {}) }];
+  // An equality value's words are whole words of the attribute (an address's are not: its digits are gone).
+  const whole = f.type === 'equality' && name !== 'mail';
+  return [{ words: w, ...(whole ? { whole: w } : {}), ...(field && start ? { starts: { [field]: start } } : {}) }];
 }
 
 function merge(a: Candidates, b: Candidates, ctx: PlanContext): Candidates | null {
@@ -99,7 +105,8 @@ function merge(a: Candidates, b: Candidates, ctx: PlanContext): Candidates | nul
   const family = bothStarts(a.starts?.family, b.starts?.family);
   if (display === null || family === null) return null; // no name starts both ways
   const starts = { ...(display ? { display } : {}), ...(family ? { family } : {}) };
-  return { words: [...new Set([...a.words, ...b.words])], ...(scope ? { scope } : {}), ...(display || family ? { starts } : {}) };
+  const whole = [...new Set([...(a.whole ?? []), ...(b.whole ?? [])])];
+  return { words: [...new Set([...a.words, ...b.words])], ...(whole.length ? { whole } : {}), ...(scope ? { scope } : {}), ...(display || family ? { starts } : {}) };
 }
 
 /**
@@ -113,7 +120,8 @@ function covers(a: Candidates, b: Candidates, ctx: PlanContext): boolean {
     const need = a.starts?.[f];
     if (need !== undefined && !b.starts?.[f]?.startsWith(need)) return false;
   }
-  return a.words.every((w) => b.words.some((x) => x.startsWith(w)));
+  // A whole word is implied only by the same whole word; a prefix by any word it starts.
+  return a.words.every((w) => (a.whole?.includes(w) ? !!b.whole?.includes(w) : b.words.some((x) => x.startsWith(w))));
 }
 
 /** Drops searches another one in the list already covers (identical ones included). */
@@ -163,6 +171,20 @@ export function planFilter(f: Filter, ctx: PlanContext): Plan {
     default:
       return leaf(f, ctx);
   }
+}
+
+/**
+ * The words to hand the index for one search. A word that starts the display or family name the
+ * index checks anyway (starts) adds nothing but a walk over its postings, often the longest of the
+ * query ("sm" of (&(givenName=john)(sn=sm*)) lists every smith, small and smart); leaving it out
+ * keeps the candidates a superset. One word at least is kept, so the index walks postings rather
+ * than every entry.
+ */
+export function indexWords(c: Candidates): { words: string[]; whole: string[] } {
+  const starts = [c.starts?.display, c.starts?.family].filter((s): s is string => s !== undefined);
+  let words = c.words.filter((w) => !starts.some((s) => s.startsWith(w)));
+  if (!words.length) words = c.words;
+  return { words, whole: c.whole?.filter((w) => words.includes(w)) ?? [] };
 }
 
 /** Combines a plan with the scope the search base implies. */

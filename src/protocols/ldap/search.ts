@@ -10,7 +10,7 @@ import { isWardpostError } from '../../core/errors.js';
 import type { Identity, LdapContext } from './context.js';
 import { isOrgEntry, orgEntry, personEntry, rootDse, type LdapEntry } from './entries.js';
 import { evaluate } from './filter-eval.js';
-import { planFilter, withBaseScope, type Candidates } from './filter-plan.js';
+import { indexWords, planFilter, withBaseScope, type Candidates } from './filter-plan.js';
 import { PagingCookies } from './paging.js';
 import { DnError } from './proto/dn.js';
 import { filterToString } from './proto/filter.js';
@@ -197,6 +197,7 @@ async function walkRegion(
     // later pages double, up to the directory's largest page. LDAP does not rank: the index's own
     // order lets each page continue where the last stopped (from/next) without re-reading any.
     let size = Math.min(PAGE, Math.max(16, col.need - col.matches.length + 2));
+    const { words, whole } = indexWords(c);
     for (let from: number | undefined = 0; from !== undefined; size = Math.min(PAGE, size * 2)) {
       if (abort.aborted) throw new Abandoned();
       if (col.matches.length >= col.need) return;
@@ -211,7 +212,8 @@ async function walkRegion(
       let r;
       try {
         r = await ctx.services.directory.search(id.viewer!, {
-          text: c.words.join(' '),
+          text: words.join(' '),
+          ...(whole.length ? { wholeWords: whole } : {}),
           ...(c.scope ? { scope: c.scope } : {}),
           ...(kind ? { kind } : {}),
           ...(c.starts ? { nameStarts: c.starts } : {}),

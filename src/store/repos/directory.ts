@@ -88,7 +88,7 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
   scanForIndex(afterId: number, limit: number) {
     return this.db
       .selectFrom('directory_entries')
-      .select(['id', 'kind', 'org_id', 'visibility', 'display_name', 'given_name', 'family_name', 'job_title', 'role', 'specialty', 'department', 'site', 'national_code', 'updated_at'])
+      .select(['id', 'kind', 'org_id', 'visibility', 'display_name', 'given_name', 'family_name', 'job_title', 'role', 'specialty', 'department', 'site', 'national_code', 'email', 'updated_at'])
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(limit)

@@ -137,3 +137,75 @@ it('pre-checks the start of display and family names (nameStarts) without changi
     assert.ok(text === 'a' || want.length < all.ids.length, `${text} narrows`);
   }
 });
+
+it('matches whole words only where asked (wholeWords): "jo" is Jo, not John or Joanna', () => {
+  const list = entries(800, 5);
+  const idx = new DirectorySearchIndex();
+  for (const e of list) idx.put(e);
+  const q = (text: string, wholeWords?: string[]): IndexQuery => ({ text, ...(wholeWords ? { wholeWords } : {}), ownOrgs: new Set(), mayViewOrg: () => true, offset: 0, limit: 1000 });
+  const words = (e: (typeof list)[number]) => `${e.names} ${e.other}`.toLowerCase().split(/[^a-z]+/);
+  for (const [text, whole] of [['jo', ['jo']], ['ann', ['ann']], ['sm', ['sm']], ['jo sm', ['jo']], ['smith', ['smith']]] as const) {
+    const got = new Set(idx.search(q(text, [...whole])).ids);
+    const want = list.filter((e) => e.visibility !== 'hidden' && text.split(' ').every((w) => (whole.includes(w as never) ? words(e).includes(w) : words(e).some((x) => x.startsWith(w)))));
+    assert.deepEqual([...got].sort((a, b) => a - b), want.map((e) => e.id), `${text} whole ${whole.join(',')}`);
+    assert.ok(idx.search(q(text)).ids.length > got.size || text === 'smith', `${text}: the prefix search finds more`);
+  }
+});
+
+it('finds a whole word within a name start from its start-ordered postings, current after puts and removals, page by page', () => {
+  const list = entries(3000, 23).map((e) => ({ ...e, display: e.names.split(' ').slice(0, 2).join(' '), family: e.names.split(' ')[1]! }));
+  const idx = new DirectorySearchIndex();
+  for (const e of list) idx.put(e);
+  const live = new Map(list.map((e) => [e.id, e]));
+  const fold = (t: string) => t.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const unranked = (word: string, nameStarts: NonNullable<IndexQuery['nameStarts']>) => {
+    // Walks every page, as LDAP does (from/next), three at a time.
+    const ids: number[] = [];
+    for (let from: number | undefined = 0; from !== undefined; ) {
+      const r = idx.search({ text: word, wholeWords: [word], nameStarts, ranked: false, exactTotal: false, typos: false, from, ownOrgs: new Set(), mayViewOrg: (o) => o === 2, offset: 0, limit: 3 });
+      ids.push(...r.ids);
+      from = r.next;
+    }
+    return ids.sort((a, b) => a - b);
+  };
+  const expected = (word: string, starts: NonNullable<IndexQuery['nameStarts']>) =>
+    [...live.values()]
+      .filter((e) => e.visibility === 'national' || (e.visibility === 'organisation' && e.orgId === 2))
+      .filter((e) => e.names.toLowerCase().split(/[^a-z]+/).includes(word))
+      .filter((e) => (!starts.family || fold(e.family).startsWith(starts.family)) && (!starts.display || fold(e.display).startsWith(starts.display)))
+      .map((e) => e.id)
+      .sort((a, b) => a - b);
+  const cases: [string, NonNullable<IndexQuery['nameStarts']>][] = [
+    ['john', { family: 'sm' }],
+    ['john', { family: 'smithers' }],
+    ['smith', { family: 'smith' }],
+    ['ann', { family: 'o' }],
+    ['oliver', { display: 'ol' }],
+    ['jo', { family: 'jo', display: 'jo' }],
+    ['zara', { family: 'q' }],
+  ];
+  const check = (when: string) => {
+    for (const [word, starts] of cases) {
+      const want = expected(word, starts);
+      assert.deepEqual(unranked(word, starts), want, `${when}: ${word} ${JSON.stringify(starts)}`);
+    }
+  };
+  check('at load');
+  assert.ok(expected('john', { family: 'sm' }).length > 3, 'more than one page');
+  // New entries, changed ones (a new slot each) and removals after the ordered lists were built.
+  for (const e of entries(400, 99)) {
+    const added = { ...e, id: 10_000 + e.id, display: e.names.split(' ').slice(0, 2).join(' '), family: e.names.split(' ')[1]! };
+    idx.put(added);
+    live.set(added.id, added);
+  }
+  for (const id of [1, 2, 3, 50, 51, 52]) {
+    const changed = { ...live.get(id)!, names: 'John Smithson John Smithson', display: 'John Smithson', family: 'Smithson', visibility: 'national' as const };
+    idx.put(changed);
+    live.set(id, changed);
+  }
+  for (const e of list.slice(100, 400)) {
+    idx.remove(e.id);
+    live.delete(e.id);
+  }
+  check('after changes');
+});

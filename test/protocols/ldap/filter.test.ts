@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { DirectoryEntry } from '../../../src/core/directory/types.js';
 import { Dit, personEntry } from '../../../src/protocols/ldap/entries.js';
 import { evaluate } from '../../../src/protocols/ldap/filter-eval.js';
-import { planFilter, withBaseScope } from '../../../src/protocols/ldap/filter-plan.js';
+import { indexWords, planFilter, withBaseScope } from '../../../src/protocols/ldap/filter-plan.js';
 import { escapeDnValue, parseDn } from '../../../src/protocols/ldap/proto/dn.js';
 import type { Filter } from '../../../src/protocols/ldap/proto/filter.js';
 
@@ -86,17 +86,17 @@ describe('filter plan (which directory searches can hold the matches)', () => {
     },
   };
   const cases: [string, Filter, ReturnType<typeof planFilter>][] = [
-    ['name words', eq('cn', 'Jane Smith'), [{ words: ['jane', 'smith'], starts: { display: 'jane' } }]],
+    ['name words', eq('cn', 'Jane Smith'), [{ words: ['jane', 'smith'], whole: ['jane', 'smith'], starts: { display: 'jane' } }]],
     ['initial substring', sub('sn', 'smi', ['x'], 'y'), [{ words: ['smi'], starts: { family: 'smi' } }]],
-    ['apostrophes split like the index', eq('sn', "O'Neil"), [{ words: ['o', 'neil'], starts: { family: 'o' } }]],
+    ['apostrophes split like the index', eq('sn', "O'Neil"), [{ words: ['o', 'neil'], whole: ['o', 'neil'], starts: { family: 'o' } }]],
     ['mail: local part only', eq('mail', 'jane.smith@wardpost.test'), [{ words: ['jane', 'smith'] }]],
     ['final substring scans', sub('cn', null, [], 'ith'), null],
     ['non-ASCII scans', eq('cn', 'Zoë'), null],
-    ['OR of two names: two searches', or(eq('givenName', 'john'), eq('givenName', 'sian')), [{ words: ['john'] }, { words: ['sian'] }]],
+    ['OR of two names: two searches', or(eq('givenName', 'john'), eq('givenName', 'sian')), [{ words: ['john'], whole: ['john'] }, { words: ['sian'], whole: ['sian'] }]],
     ['OR with a scan is a scan', or(eq('givenName', 'john'), { type: 'present', attribute: 'mail' }), null],
     ['NOT scans', not(eq('sn', 'x')), null],
-    ['AND narrows with the narrow side', and(eq('sn', 'smith'), not(eq('givenName', 'jane'))), [{ words: ['smith'], starts: { family: 'smith' } }]],
-    ['AND merges words and scope', and(eq('sn', 'smith'), eq('o', 'rxh')), [{ words: ['smith'], scope: 'rxh', starts: { family: 'smith' } }]],
+    ['AND narrows with the narrow side', and(eq('sn', 'smith'), not(eq('givenName', 'jane'))), [{ words: ['smith'], whole: ['smith'], starts: { family: 'smith' } }]],
+    ['AND merges words and scope', and(eq('sn', 'smith'), eq('o', 'rxh')), [{ words: ['smith'], whole: ['smith'], scope: 'rxh', starts: { family: 'smith' } }]],
     ['(o=unknown) matches nothing', and(eq('sn', 'smith'), eq('o', 'nowhere')), []],
     ['org name to scope', eq('o', 'Royal Example Hospital'), [{ words: [], scope: 'rxh' }]],
     ['disjoint scopes: nothing', and(eq('o', 'rxh'), eq('o', 'gp1')), []],
@@ -105,13 +105,23 @@ describe('filter plan (which directory searches can hold the matches)', () => {
     ['unknown attribute: nothing', eq('shoeSize', '9'), []],
     ['address-book OR of one prefix: one search', or(sub('cn', 'smi', [], null), sub('sn', 'smi', [], null), sub('mail', 'smi', [], null)), [{ words: ['smi'] }]],
     ['a longer prefix is covered by a shorter one', or(eq('sn', 'smith'), sub('sn', 'smi', [], null)), [{ words: ['smi'], starts: { family: 'smi' } }]],
-    ['a name-start check is covered only by a weaker one', or(eq('sn', 'smith'), sub('cn', 'smi', [], null)), [{ words: ['smith'], starts: { family: 'smith' } }, { words: ['smi'], starts: { display: 'smi' } }]],
-    ['name starts merge in AND', and(sub('cn', 'jo', [], null), eq('cn', 'John Smith'), sub('sn', 'sm', [], null)), [{ words: ['jo', 'john', 'smith', 'sm'], starts: { display: 'john', family: 'sm' } }]],
+    ['a name-start check is covered only by a weaker one', or(eq('sn', 'smith'), sub('cn', 'smi', [], null)), [{ words: ['smith'], whole: ['smith'], starts: { family: 'smith' } }, { words: ['smi'], starts: { display: 'smi' } }]],
+    ['name starts merge in AND', and(sub('cn', 'jo', [], null), eq('cn', 'John Smith'), sub('sn', 'sm', [], null)), [{ words: ['jo', 'john', 'smith', 'sm'], whole: ['john', 'smith'], starts: { display: 'john', family: 'sm' } }]],
     ['incompatible name starts: nothing', and(sub('cn', 'ja', [], null), sub('cn', 'jo', [], null)), []],
-    ['a scoped search is covered by a national one, not the reverse', or(and(eq('sn', 'jo'), eq('o', 'rxh')), eq('sn', 'jo')), [{ words: ['jo'], starts: { family: 'jo' } }]],
-    ['different words stay apart', or(eq('sn', 'jones'), eq('sn', 'smith')), [{ words: ['jones'], starts: { family: 'jones' } }, { words: ['smith'], starts: { family: 'smith' } }]],
+    ['a scoped search is covered by a national one, not the reverse', or(and(eq('sn', 'jo'), eq('o', 'rxh')), eq('sn', 'jo')), [{ words: ['jo'], whole: ['jo'], starts: { family: 'jo' } }]],
+    ['mail: the local part without its digits, as the index holds it; never whole', eq('mail', 'j.smith42@wardpost.test'), [{ words: ['j', 'smith'] }]],
+    ['a whole word is covered by the same whole word or a prefix, not by a prefix-only equal word', or(eq('sn', 'smith'), sub('sn', 'smith', [], null)), [{ words: ['smith'], starts: { family: 'smith' } }]],
+    ['a prefix is not covered by a whole word', or(eq('givenName', 'sam'), sub('givenName', 'sam', [], null)), [{ words: ['sam'] }]],
+    ['different words stay apart', or(eq('sn', 'jones'), eq('sn', 'smith')), [{ words: ['jones'], whole: ['jones'], starts: { family: 'jones' } }, { words: ['smith'], whole: ['smith'], starts: { family: 'smith' } }]],
   ];
   for (const [what, f, want] of cases) it(what, () => assert.deepEqual(planFilter(f, ctx), want));
+
+  it('hands the index only the words a name-start check does not already imply (one at least)', () => {
+    assert.deepEqual(indexWords({ words: ['john', 'sm'], whole: ['john'], starts: { family: 'sm' } }), { words: ['john'], whole: ['john'] });
+    assert.deepEqual(indexWords({ words: ['smith'], whole: ['smith'], starts: { family: 'smith' } }), { words: ['smith'], whole: ['smith'] });
+    assert.deepEqual(indexWords({ words: ['jo', 'sm'], starts: { display: 'jo', family: 'sm' } }), { words: ['jo', 'sm'], whole: [] });
+    assert.deepEqual(indexWords({ words: ['jane', 'smith'] }), { words: ['jane', 'smith'], whole: [] });
+  });
 
   it('combines with the base scope', () => {
     assert.deepEqual(withBaseScope(null, 'rxh', ctx), [{ words: [], scope: 'rxh' }]);

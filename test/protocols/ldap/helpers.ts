@@ -40,6 +40,8 @@ export const DIRECTORY_CSV = [
   'p5,person,Olive,Only,,Ward Clerk,Clerk,,,rxh-gen,,,,,,organisation,,,',
   "p6,person,Aoife,O'Brien,,Registrar,Registrar,Cardiology,,gp1,,,,,,national,,,",
   'p7,person,Smita,Patel,,Pharmacist,Pharmacist,,,rxh,,smita.patel@rxh.nhs.example,,,,national,,,',
+  // An address unlike the name, with digits in it: (mail=...) must find it all the same.
+  'p8,person,Bed,Bureau,,Bed Manager,Manager,,,rxh,,ops.desk42@rxh.nhs.example,,,,national,,,',
 ].join('\n');
 
 export interface LdapFixture {
