@@ -60,7 +60,9 @@ async function wardpost(): Promise<Row> {
     WARDPOST_LOG_LEVEL: 'warn',
     ...ANY_FREE_PORTS,
   };
-  const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // WARDPOST_BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the server.
+  const nodeArgs = (process.env.WARDPOST_BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';

@@ -9,7 +9,8 @@
  * between folders was looked at when it arrived).
  */
 import type { EventBus } from '../events/bus.js';
-import type { MessageIndex, MimePart } from '../mail/mime/types.js';
+import type { MessageIndex } from '../mail/mime/types.js';
+import { partOfType } from '../mail/mime/section.js';
 import { createTransferDecoder } from '../mail/mime/transfer-decode.js';
 import type { Store } from '../../store/types.js';
 import { parseCalendar } from './ical.js';
@@ -17,15 +18,6 @@ import { CALENDAR_LIMITS } from './limits.js';
 import type { Scheduler } from './scheduling.js';
 
 export type ImipLog = (level: 'info' | 'warn', detail: Record<string, unknown>, msg: string) => void;
-
-function calendarPart(p: MimePart): MimePart | null {
-  if (p.type === 'text' && p.subtype === 'calendar') return p;
-  for (const c of p.children ?? []) {
-    const hit = calendarPart(c);
-    if (hit) return hit;
-  }
-  return null;
-}
 
 export class ImipReceiver {
   private chain: Promise<void> = Promise.resolve();
@@ -37,7 +29,9 @@ export class ImipReceiver {
     bus: EventBus,
   ) {
     bus.subscribe('mail.delivered', (e) => {
-      if (!e.inbound) return;
+      // Only mail that came by mail and has a calendar part (the event says so: no read-back of
+      // every message delivered).
+      if (!e.inbound || !e.calendar) return;
       // One at a time: replies to one event must not overwrite each other.
       this.chain = this.chain.then(() => this.handle(e.accountId, e.mailboxId, e.uid)).catch((err: unknown) => this.log('warn', { err: String(err) }, 'iMIP message not applied'));
     });
@@ -55,7 +49,7 @@ export class ImipReceiver {
     const meta = msg && (await this.store.messageMeta.get(msg.blob_hash));
     if (!msg || !meta) return;
     const index = JSON.parse(meta.indexJson) as MessageIndex;
-    const part = calendarPart(index.structure);
+    const part = partOfType(index.structure, 'text', 'calendar');
     if (!part || part.size > 4 * CALENDAR_LIMITS.maxObjectBytes) return;
     const from = index.envelope.from[0];
     const sender = from?.mailbox && from.host ? `${from.mailbox}@${from.host}`.toLowerCase() : null;

@@ -5,8 +5,11 @@
  * `publish` is async.
  */
 export type DomainEvent =
-  /** `inbound`: the message arrived by mail (SMTP, local submission), not by an APPEND, an import or a copy. */
-  | { type: 'mail.delivered'; accountId: number; mailboxId: number; uid: number; modseq: number; inbound?: boolean }
+  /**
+   * `inbound`: the message arrived by mail (SMTP, local submission), not by an APPEND, an import or
+   * a copy. `calendar`: it has a text/calendar part (iMIP looks at those only).
+   */
+  | { type: 'mail.delivered'; accountId: number; mailboxId: number; uid: number; modseq: number; inbound?: boolean; calendar?: boolean }
   /** Flags of messages changed; `origin` names the session that made the change (it already knows). */
   | { type: 'mail.flags'; accountId: number; mailboxId: number; changes: { uid: number; modseq: number; flags: string[] }[]; origin?: string }
   | { type: 'mail.expunged'; accountId: number; mailboxId: number; uids: number[]; modseq: number; origin?: string }

@@ -15,6 +15,7 @@ import type { EventBus } from '../events/bus.js';
 import type { AccountRow, Repos, Store } from '../../store/types.js';
 import { MimeIndexer } from './mime/index.js';
 import type { MessageIndex } from './mime/types.js';
+import { partOfType } from './mime/section.js';
 import { toMessageMeta } from './message-meta.js';
 import { receivesMail } from '../accounts/receives-mail.js';
 
@@ -129,8 +130,9 @@ export class DeliveryService {
     const receipts: DeliveryReceipt[] = [];
     for (const [i, p] of prepared.entries()) {
       const copies = all[i]!;
+      const calendar = partOfType(p.index.structure, 'text', 'calendar') !== null;
       for (const c of copies) {
-        await this.bus.publish({ type: 'mail.delivered', accountId: c.accountId, mailboxId: c.mailboxId, uid: c.uid, modseq: c.modseq, inbound: p.inbound });
+        await this.bus.publish({ type: 'mail.delivered', accountId: c.accountId, mailboxId: c.mailboxId, uid: c.uid, modseq: c.modseq, inbound: p.inbound, ...(calendar ? { calendar } : {}) });
       }
       for (const a of p.after) await a();
       receipts.push({ blobHash: p.hash, size: p.size, index: p.index, copies, refused: p.refused });
@@ -197,9 +199,10 @@ export class DeliveryService {
    * Can `address` take a message of `bytes` more (0 when the size is not known yet)? Throws
    * quota_exceeded when its mailbox is full, so a door can refuse that recipient alone up front
    * (SMTP RCPT, RFC 3463 4.2.2). Delivery checks again atomically; this is the early answer.
+   * `read`: the account's row when the caller has just read it.
    */
-  async checkRoom(address: string, bytes = 0): Promise<void> {
-    const account = await this.store.accounts.resolve(parseAddress(address).address);
+  async checkRoom(address: string, bytes = 0, read?: AccountRow): Promise<void> {
+    const account = read ?? (await this.store.accounts.resolve(parseAddress(address).address));
     if (!account) return;
     const quota = Number(account.quota_bytes);
     if (quota > 0 && (Number(account.used_bytes) >= quota || Number(account.used_bytes) + bytes > quota)) throw quotaExceeded(address);
@@ -212,7 +215,9 @@ export class DeliveryService {
       const d = await this.rules!.decide({ accountId: t.account.id, recipient: t.recipient, envelopeFrom: input.rules!.envelopeFrom, folder: input.folder ?? 'INBOX', blobHash: msg.hash, size: msg.size, index: msg.index, inline: msg.inline });
       if (d.after) after.push(d.after);
       for (const f of d.folders) {
-        const mailbox = (await this.store.mailboxes.byName(t.account.id, f.name)) ?? (await this.store.mailboxes.byName(t.account.id, 'INBOX'));
+        // The folder the delivery was for (most rules keep it) was found already.
+        const same = f.name === (input.folder ?? 'INBOX');
+        const mailbox = same ? { id: t.mailboxId } : ((await this.store.mailboxes.byName(t.account.id, f.name)) ?? (await this.store.mailboxes.byName(t.account.id, 'INBOX')));
         if (mailbox && !out.some((o) => o.mailboxId === mailbox.id)) out.push({ ...t, mailboxId: mailbox.id, flags: normaliseFlags([...(input.flags ?? []), ...f.flags]) });
       }
     }

@@ -29,7 +29,7 @@ export class RecipientResolver {
     const { address: a, domain } = parseAddress(address);
     if (!(await this.isLocalDomain(domain))) return [{ kind: 'foreign', address: a, domain }];
     const account = await this.store.accounts.resolve(a);
-    if (account && receivesMail(account)) return [{ kind: 'local', address: a }];
+    if (account && receivesMail(account)) return [{ kind: 'local', address: a, account }];
     if (account) throw notFound(`${a} no longer receives mail (the account was deleted)`, { recipient: a });
     const list = await this.store.transport.list(a);
     if (!list) throw notFound(`no mailbox here has the address ${a}`, { recipient: a });

@@ -156,8 +156,9 @@ export class TransportService {
       throw new WardpostError('relay_denied', `relaying to ${address} is not allowed: this server only accepts mail for its own domains`);
     }
     // A list is not refused for one full member; that member is left out at delivery.
-    if (recs.length === 1 && recs[0]!.kind === 'local' && recs[0]!.address === parseAddress(address).address) {
-      await this.deps.services.delivery.checkRoom(recs[0]!.address, declaredSize);
+    const only = recs.length === 1 ? recs[0]! : null;
+    if (only?.kind === 'local' && only.address === parseAddress(address).address) {
+      await this.deps.services.delivery.checkRoom(only.address, declaredSize, only.account);
     }
   }
 

@@ -1,5 +1,6 @@
 /** Shapes shared by the transport services and the SMTP doors. */
 import type { Account } from '../accounts/account-service.js';
+import type { AccountRow } from '../../store/types.js';
 
 /** Every limit the transport applies; the SMTP door's limits.ts holds the values in one object. */
 export interface TransportLimits {
@@ -46,7 +47,8 @@ export interface SessionInfo {
 }
 
 export type Recipient =
-  | { kind: 'local'; address: string }
+  /** `account`: the row classification read (the RCPT-time room check uses it: no second read). */
+  | { kind: 'local'; address: string; account?: AccountRow }
   | { kind: 'foreign'; address: string; domain: string };
 
 /** The state of one mail transaction, filled in as it goes; policy hooks record their results here. */

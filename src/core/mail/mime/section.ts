@@ -56,3 +56,13 @@ export function parseSectionNumber(s: string): number[] | null {
   const nums = parts.map((p) => (/^[1-9]\d{0,8}$/.test(p) ? Number(p) : NaN));
   return nums.every((n) => Number.isFinite(n)) ? nums : null;
 }
+
+/** The first part of this type (depth first, the part itself included), or null. */
+export function partOfType(p: MimePart, type: string, subtype: string): MimePart | null {
+  if (p.type === type && p.subtype === subtype) return p;
+  for (const c of p.children ?? []) {
+    const hit = partOfType(c, type, subtype);
+    if (hit) return hit;
+  }
+  return null;
+}
