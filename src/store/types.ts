@@ -402,6 +402,8 @@ export interface DirectoryRepo {
    * writes made elsewhere. Start with (ms, 0); continue from the last row's (updated_at, id).
    */
   changedSince(since: number, afterId: number, limit: number): Promise<DirectoryEntryRow[]>;
+  /** The same rows' ids and versions only: what a catch-up reads first (most of them it has). */
+  versionsSince(since: number, afterId: number, limit: number): Promise<Pick<DirectoryEntryRow, 'id' | 'updated_at'>[]>;
   /**
    * Sets (or with null removes) an entry's photo under version tag `etag`, and marks the entry
    * changed; returns the entry as stored now (undefined: no such entry). Run it in a transaction.

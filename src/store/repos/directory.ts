@@ -101,17 +101,26 @@ export class KyselyDirectoryRepo implements DirectoryRepo {
   }
 
   changedSince(since: number, afterId: number, limit: number) {
-    return this.db
-      .selectFrom('directory_entries')
-      .selectAll()
-      // The leading range lets both engines seek the updated_at index: with the OR alone SQLite walked
-      // the whole index (~0.5 s at 1.2M entries, every catch-up, on the event loop).
-      .where('updated_at', '>=', since)
-      .where((eb) => eb.or([eb('updated_at', '>', since), eb('id', '>', afterId)]))
-      .orderBy('updated_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    return this.written(since, afterId, limit).selectAll().execute();
+  }
+
+  versionsSince(since: number, afterId: number, limit: number) {
+    return this.written(since, afterId, limit).select(['id', 'updated_at']).execute();
+  }
+
+  /** Rows written after (since, afterId), in (updated_at, id) order. */
+  private written(since: number, afterId: number, limit: number) {
+    return (
+      this.db
+        .selectFrom('directory_entries')
+        // The leading range lets both engines seek the updated_at index: with the OR alone SQLite walked
+        // the whole index (~0.5 s at 1.2M entries, every catch-up, on the event loop).
+        .where('updated_at', '>=', since)
+        .where((eb) => eb.or([eb('updated_at', '>', since), eb('id', '>', afterId)]))
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(limit)
+    );
   }
 
   async setPhoto(entryId: number, photo: (DirectoryPhoto & { etag: string }) | null) {
