@@ -100,7 +100,9 @@ export class SqliteStore extends KyselyStore {
     const t = performance.now();
     this.walSyncs++;
     fdatasyncSync(handle.fd);
-    this.noteSyncMs(performance.now() - t);
+    const ms = performance.now() - t;
+    this.noteSyncMs(ms);
+    this.loop.discount(ms);
   }
 
   private readonly loop = new LoopLoad(LOOP_WINDOW_MS);
