@@ -123,13 +123,9 @@ export class DirectoryService {
       // Rows this process wrote are already in its index (upsert updated it).
       if (this.indexedVersions.get(Number(v.id)) !== Number(v.updated_at)) stale.push(Number(v.id));
     }
-    let n = 0;
-    for (let i = 0; i < stale.length; i += 1000) {
-      for (const r of await this.store.directory.byIds(stale.slice(i, i + 1000))) {
-        this.reindex(r);
-        n++;
-      }
-    }
+    const rows = await this.rowsOf(stale);
+    for (const r of rows) this.reindex(r);
+    const n = rows.length;
     for (const [id, at] of this.indexedVersions) if (at < since) this.indexedVersions.delete(id);
     if (n) await this.refreshOrgs();
     this.caughtUpTo = now;
@@ -214,8 +210,7 @@ export class DirectoryService {
       r.org_id !== null && this.tenantOf(Number(r.org_id)) === tenant && ['person', 'shared-mailbox', 'list'].includes(r.kind) && r.visibility !== 'hidden';
     if (since === undefined) {
       const { ids } = this.index.search({ text: '', orgs: new Set(this.subtree(tenant)), mayViewOrg: () => true, ownOrgs: new Set(), offset: 0, limit: 1_000_000 });
-      const rows: DirectoryEntryRow[] = [];
-      for (let i = 0; i < ids.length; i += 500) rows.push(...(await this.store.directory.byIds(ids.slice(i, i + 500))));
+      const rows = await this.rowsOf(ids);
       return { entries: rows.filter(inBook).map((r) => this.toEntry(r)), removed: [], asOf };
     }
     const entries: DirectoryEntry[] = [];
@@ -326,6 +321,13 @@ export class DirectoryService {
       const p = Number(o.parent_id);
       this.children.set(p, [...(this.children.get(p) ?? []), o.id]);
     }
+  }
+
+  /** Rows of many entries, read a bounded number at a time (one query each). */
+  private async rowsOf(ids: readonly number[]): Promise<DirectoryEntryRow[]> {
+    const rows: DirectoryEntryRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) rows.push(...(await this.store.directory.byIds(ids.slice(i, i + 500))));
+    return rows;
   }
 
   /** Entries by id, in the order asked, through the entry cache (shared objects: never mutated). */
